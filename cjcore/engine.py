@@ -1,0 +1,496 @@
+"""The projection engine: a scenario in, yearly flows, demand and money out, for baseline and scenario.
+
+Every equation here is stated in docs/model.md. Arrays carry the uncertainty draws on their first axis: row 0
+is the central estimate (every parameter at its central value) and rows 1..draws are Monte Carlo draws, so one
+pass computes both. Nothing is cached: the same scenario and seed always give the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from cjcore.areas import get_area
+from cjcore.evidence import Intervention, load_register, parameter_range, parameter_value
+from cjcore.schema import Scenario
+from cjcore.vocab import (
+    ALL_COHORTS,
+    COHORT_KEYS,
+    FUNCTION_KEYS,
+    METRIC,
+    SERIES_BASELINE,
+    SERIES_SCENARIO,
+    STAGE_KEYS,
+)
+
+AGENCIES: tuple[str, ...] = ("police", "courts", "prisons", "probation")
+NATIONAL_AGENCIES: tuple[str, ...] = ("courts", "prisons", "probation")
+_UNIT_COST = {
+    "police": "police_cost_per_arrest_gbp",
+    "courts": "court_cost_per_case_gbp",
+    "prisons": "prison_cost_per_place_gbp",
+    "probation": "probation_cost_per_case_gbp",
+}
+_CASHABLE = {agency: f"cashable_share_{agency}" for agency in AGENCIES}
+COHORT_METRICS: tuple[str, ...] = (
+    "cohort_size", "reoffending_rate", "reoffenders", "reoffences", "arrests", "court_cases",
+    "custody_receptions", "prison_places", "probation_caseload", "participants",
+)
+MONEY_METRICS: tuple[str, ...] = (
+    "cost_of_reoffending", "system_cost", "intervention_spend", "funds_available", "cashable_savings",
+    "retained_savings", "reinvested_savings",
+)
+_PERCENTILES = (10, 50, 90)
+
+
+# ----------------------------------------------------------------------------------------------- inputs
+class Params:
+    """Every parameter the engine reads, as an array over draws (row 0 central), from register + overrides."""
+
+    def __init__(self, overrides: Mapping[str, float], draws: int, seed: int | None) -> None:
+        register = load_register()
+        self.n = draws + 1
+        self._values: dict[str, np.ndarray] = {}
+        rng = np.random.default_rng(seed)
+        for key in sorted(register.parameters):
+            central = parameter_value(key, overrides)
+            column = np.full(self.n, central)
+            rng_range = parameter_range(key, overrides)
+            if draws and rng_range is not None and rng_range[2] > rng_range[0]:
+                column[1:] = rng.triangular(*rng_range, size=draws)
+            self._values[key] = column
+        self._overrides = overrides
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._values:
+            self._values[key] = np.full(self.n, parameter_value(key, self._overrides))
+        return self._values[key]
+
+    def scalar(self, key: str) -> float:
+        """The central value (for parameters the draws never vary, such as stage settings)."""
+        return float(self[key][0])
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    """Baseline cohort sizes, rates and frequencies, arrays of shape (draws, cohorts)."""
+
+    size: np.ndarray
+    rate: np.ndarray
+    frequency: np.ndarray
+
+
+def baseline_cohorts(area_key: str, p: Params) -> Cohorts:
+    """Split the area's published-derived groups into the model's four cohorts.
+
+    The data give young people, young adults and adults 25+; adults 25+ are split into men and women with
+    women's share of offenders and the ratio of their reoffending rate to men's (both in the register).
+    """
+    groups = get_area(area_key).groups
+    yp, ya, older = groups["young_people"], groups["young_adults"], groups["adults_25plus"]
+    share_w, ratio_w = p["women_share_25plus"], p["women_rate_ratio"]
+    rate_men = older.rate / ((1 - share_w) + ratio_w * share_w)
+    ones = np.ones(p.n)
+    size = np.stack([yp.offenders * ones, ya.offenders * ones, older.offenders * (1 - share_w),
+                     older.offenders * share_w], axis=1)
+    rate = np.stack([yp.rate * ones, ya.rate * ones, rate_men, rate_men * ratio_w], axis=1)
+    frequency = np.stack([yp.frequency * ones, ya.frequency * ones, older.frequency * ones,
+                          older.frequency * ones], axis=1)
+    return Cohorts(size=size, rate=rate, frequency=frequency)
+
+
+# ----------------------------------------------------------------------------------------------- policy
+def readiness(scenario: Scenario) -> float:
+    """Governance readiness 0–1: the mean of the five-conditions scores over 5."""
+    scores = scenario.governance.five_conditions.model_dump().values()
+    return float(sum(scores)) / (5.0 * len(scores))
+
+
+def fidelity(scenario: Scenario, p: Params) -> float:
+    """Share of an intervention's effect delivered, from the governance model and readiness."""
+    floor = p.scalar("fidelity_floor")
+    return p.scalar(f"governance_factor.{scenario.governance.model}") * (floor + (1 - floor) * readiness(scenario))
+
+
+def agreement_start(scenario: Scenario) -> int:
+    """The year index from which both funding and governance are agreed."""
+    return max(scenario.funding.agreed_in_year, scenario.governance.agreed_in_year)
+
+
+def funding_in_place(scenario: Scenario, horizon: int) -> np.ndarray:
+    """Whether the pooled budget is paid in each year (bool per year)."""
+    f = scenario.funding
+    years = np.arange(horizon)
+    in_place = years >= f.agreed_in_year
+    if not f.renewed:
+        in_place &= years < f.agreed_in_year + f.settlement_years
+    return in_place
+
+
+def sustain(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
+    """Momentum kept each year: it decays for every year without both agreements in place."""
+    years = np.arange(horizon)
+    agreed = funding_in_place(scenario, horizon) & (years >= scenario.governance.agreed_in_year)
+    years_without = np.cumsum(~agreed)
+    return (1 - p.scalar("policy_conflict_decay")) ** years_without
+
+
+def control(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
+    """Effective local control of each function in each year, shape (functions, years).
+
+    A function placed at a stage works at the best of that stage and every earlier stage, each limited by
+    governance readiness against what the stage needs and by its set-up delay and ramp. So an area that
+    reaches for full transfer works at co-commissioning level while the transfer is set up, and a stage the
+    governance cannot sustain delivers no more than one it can.
+    """
+    ready = readiness(scenario)
+    start = agreement_start(scenario)
+    ramp_years = p.scalar("ramp_years")
+    years = np.arange(horizon)
+    capacity = np.zeros((len(STAGE_KEYS), horizon))
+    for s, stage in enumerate(STAGE_KEYS[1:], start=1):
+        local = p.scalar(f"stage.{stage}.local_control")
+        needed = p.scalar(f"stage.{stage}.governance_needed")
+        fit = 1.0 if needed <= 0 else min(1.0, ready / needed)
+        setup = p.scalar(f"stage.{stage}.setup_years")
+        ramp = np.clip((years - start - setup + 1) / ramp_years, 0.0, 1.0)
+        capacity[s] = local * fit * ramp
+    best_so_far = np.maximum.accumulate(capacity, axis=0)
+    return np.stack([best_so_far[STAGE_KEYS.index(scenario.stage_of(f))] for f in FUNCTION_KEYS])
+
+
+# ----------------------------------------------------------------------------------------------- simulation
+@dataclass(frozen=True)
+class Programme:
+    """The interventions' numbers as arrays: rows are interventions, last axis cohorts."""
+
+    interventions: tuple[Intervention, ...]
+    function_index: np.ndarray  # (I,)
+    reach: np.ndarray  # (D, I, C): eligible share × max reach, zero for cohorts not targeted
+    effect: np.ndarray  # (D, I)
+    cost: np.ndarray  # (D, I) £ per participant
+    diversion: np.ndarray  # (D, I)
+
+
+def programme(p: Params) -> Programme:
+    """Collect every intervention's parameters into arrays."""
+    ivs = load_register().interventions
+    target = np.array([[c in iv.cohorts for c in COHORT_KEYS] for iv in ivs], dtype=float)
+    reach = np.stack([p[f"{iv.key}.eligible_share"] * p[f"{iv.key}.max_reach"] for iv in ivs], axis=1)
+    return Programme(
+        interventions=ivs,
+        function_index=np.array([FUNCTION_KEYS.index(iv.function) for iv in ivs]),
+        reach=reach[:, :, None] * target[None, :, :],
+        effect=np.stack([p[f"{iv.key}.effect"] for iv in ivs], axis=1),
+        cost=np.stack([p[f"{iv.key}.cost_per_participant_gbp"] for iv in ivs], axis=1),
+        diversion=np.stack([p[f"{iv.key}.custody_diversion"] for iv in ivs], axis=1),
+    )
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Yearly results of one simulation; arrays of shape (draws, years[, cohorts | interventions | agencies])."""
+
+    cohort_size: np.ndarray
+    reoffending_rate: np.ndarray
+    reoffenders: np.ndarray
+    reoffences: np.ndarray
+    arrests: np.ndarray
+    court_cases: np.ndarray
+    custody_receptions: np.ndarray
+    prison_places: np.ndarray
+    probation_caseload: np.ndarray
+    participants: np.ndarray
+    agency_cost: np.ndarray  # (D, T, agencies) £m
+    cost_of_reoffending: np.ndarray  # (D, T) £m
+    intervention_spend: np.ndarray  # (D, T) £m
+    funds_available: np.ndarray
+    cashable_savings: np.ndarray
+    retained_savings: np.ndarray
+    reinvested_savings: np.ndarray
+    realisation: np.ndarray  # (D, T, I)
+    reoffences_avoided_by: np.ndarray  # (D, T, I) first-order attribution to each intervention
+    spend_by: np.ndarray  # (D, T, I) £m
+
+    @property
+    def system_cost(self) -> np.ndarray:
+        """Justice system cost of reoffending, £m a year (all agencies)."""
+        return self.agency_cost.sum(axis=2)
+
+
+def simulate(scenario: Scenario, p: Params, baseline: Flows | None = None) -> Flows:
+    """Step the area's cohorts through the horizon under a scenario's placements, funding and governance.
+
+    `baseline` (the same simulation with every function national) supplies the costs against which savings
+    are counted; without it the run is itself the baseline and has no savings.
+    """
+    horizon = scenario.horizon_years
+    cohorts = baseline_cohorts(scenario.area, p)
+    prog = programme(p)
+    n_draws, n_iv = p.n, len(prog.interventions)
+    ctrl = control(scenario, p, horizon)[prog.function_index]  # (I, T)
+    delivery = ctrl * fidelity(scenario, p) * sustain(scenario, p, horizon)[None, :]  # (I, T)
+    retained_share = np.array([p.scalar(f"stage.{s}.savings_retained") if s != "national" else 0.0
+                               for s in (scenario.stage_of(f) for f in FUNCTION_KEYS)])[prog.function_index]
+    pooled = scenario.funding.pooled_budget_gbp_m * funding_in_place(scenario, horizon)
+    reinvest = scenario.funding.reinvest_share
+    rho = p["cohort_return_share"][:, None]
+    entrants = cohorts.size - rho * cohorts.size * cohorts.rate
+    unit_cost = np.stack([p[_UNIT_COST[a]] for a in AGENCIES], axis=1)  # (D, A)
+    cashable_share = np.stack([p[_CASHABLE[a]] for a in AGENCIES], axis=1)
+    national = np.array([a in NATIONAL_AGENCIES for a in AGENCIES])
+
+    out: dict[str, list[np.ndarray]] = {k: [] for k in Flows.__dataclass_fields__}
+    size = cohorts.size.copy()
+    carried = np.zeros(n_draws)  # savings reinvested from the year before, £m
+    for t in range(horizon):
+        # Funds go first to the interventions that avoid most reoffences per pound (central estimate).
+        per_participant_avoided = (prog.reach[0] * size[0] * cohorts.rate[0] * cohorts.frequency[0]).sum(axis=1)
+        per_participant_cost = (prog.reach[0] * size[0]).sum(axis=1) * prog.cost[0]
+        value_per_pound = np.divide(per_participant_avoided * prog.effect[0], per_participant_cost,
+                                    out=np.zeros(n_iv), where=per_participant_cost > 0)
+        order = np.argsort(-value_per_pound, kind="stable")
+        capacity = (prog.reach * size[:, None, :]).sum(axis=2) * prog.cost * delivery[:, t] / 1e6  # (D, I) £m
+        funds = pooled[t] + carried
+        cap = capacity[:, order]
+        before = np.cumsum(cap, axis=1) - cap
+        funded = np.zeros_like(cap)
+        np.divide(funds[:, None] - before, cap, out=funded, where=cap > 0)
+        share_funded = np.empty_like(funded)
+        share_funded[:, order] = np.clip(funded, 0.0, 1.0)
+        realisation = delivery[:, t] * share_funded  # (D, I)
+
+        uptake = prog.reach * realisation[:, :, None]  # (D, I, C) share of each cohort taking part
+        reduction = (uptake * prog.effect[:, :, None]).sum(axis=1)
+        rate = cohorts.rate * np.clip(1.0 - reduction, 0.0, 1.0)
+        reoffenders = size * rate
+        reoffences = reoffenders * cohorts.frequency
+        avoided_by = (uptake * prog.effect[:, :, None] * (size * cohorts.rate * cohorts.frequency)[:, None, :]
+                      ).sum(axis=2)
+        diverted_share = np.clip((uptake * prog.diversion[:, :, None]).sum(axis=1), 0.0, 1.0)
+        sentences = reoffences * p["custody_per_offence"][:, None]
+        receptions = sentences * (1.0 - diverted_share)
+        places = receptions * p["prison_years_per_custodial_sentence"][:, None]
+        caseload = (reoffences * p["probation_years_per_offence"][:, None]
+                    + (sentences - receptions) * p["community_order_years"][:, None])
+        arrests = reoffences * p["arrests_per_offence"][:, None]
+        courts = reoffences * p["court_cases_per_offence"][:, None]
+        volumes = np.stack([arrests.sum(1), courts.sum(1), places.sum(1), caseload.sum(1)], axis=1)
+        agency_cost = volumes * unit_cost / 1e6
+        spend_by = capacity * share_funded
+
+        if baseline is None:
+            cashable = retained = np.zeros(n_draws)
+        else:
+            saving = baseline.agency_cost[:, t] - agency_cost  # (D, A)
+            cashable = (saving * cashable_share).sum(axis=1)
+            national_cashable = np.maximum((saving * cashable_share)[:, national].sum(axis=1), 0.0)
+            total_avoided = avoided_by.sum(axis=1)
+            weights = np.divide(avoided_by, total_avoided[:, None], out=np.zeros_like(avoided_by),
+                                where=total_avoided[:, None] > 0)
+            retained = national_cashable * (weights * retained_share).sum(axis=1)
+
+        for key, value in (
+            ("cohort_size", size), ("reoffending_rate", rate), ("reoffenders", reoffenders),
+            ("reoffences", reoffences), ("arrests", arrests), ("court_cases", courts),
+            ("custody_receptions", receptions), ("prison_places", places), ("probation_caseload", caseload),
+            ("participants", (uptake * size[:, None, :]).sum(axis=1)), ("agency_cost", agency_cost),
+            ("cost_of_reoffending", reoffences.sum(1) * p["cost_per_reoffence_gbp"] / 1e6),
+            ("intervention_spend", spend_by.sum(1)), ("funds_available", funds), ("cashable_savings", cashable),
+            ("retained_savings", retained), ("reinvested_savings", reinvest * retained),
+            ("realisation", realisation), ("reoffences_avoided_by", avoided_by), ("spend_by", spend_by),
+        ):
+            out[key].append(value)
+        carried = reinvest * retained
+        size = entrants + rho * reoffenders
+    return Flows(**{k: np.stack(v, axis=1) for k, v in out.items()})
+
+
+def national_placements(scenario: Scenario) -> Scenario:
+    """The same scenario with every function at today's national arrangements and no pooled budget."""
+    return scenario.with_changes(placements={}, funding={**scenario.funding.model_dump(), "pooled_budget_gbp_m": 0.0})
+
+
+# ----------------------------------------------------------------------------------------------- results
+HEADLINES: tuple[tuple[str, str, str], ...] = (
+    ("reoffences_avoided", "Reoffences avoided", "offences over the horizon"),
+    ("reoffending_rate_change_pp", "Change in reoffending rate (final year)", "percentage points"),
+    ("prison_places_avoided", "Prison places freed (final year)", "places"),
+    ("probation_caseload_change", "Change in probation caseload (final year)", "cases"),
+    ("court_cases_avoided", "Court cases avoided", "cases over the horizon"),
+    ("arrests_avoided", "Arrests avoided", "arrests over the horizon"),
+    ("custody_receptions_avoided", "Custodial sentences avoided", "sentences over the horizon"),
+    ("intervention_spend_gbp_m", "Spend on interventions", "£m over the horizon"),
+    ("cashable_savings_gbp_m", "Cashable savings", "£m over the horizon"),
+    ("retained_savings_gbp_m", "Savings retained by the area", "£m over the horizon"),
+    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend − cashable savings)", "£m over the horizon"),
+    ("economic_benefit_gbp_m", "Economic and social cost of reoffending avoided", "£m over the horizon"),
+    ("npv_gbp_m", "Net present value (benefit − spend, discounted)", "£m"),
+    ("benefit_cost_ratio", "Benefit–cost ratio", "£ of benefit per £ spent"),
+    ("chance_npv_positive", "Chance that benefits exceed costs", "share of uncertainty draws"),
+)
+HEADLINE_KEYS: tuple[str, ...] = tuple(h[0] for h in HEADLINES)
+
+
+def _headlines(base: Flows, scen: Flows, discount_rate: np.ndarray) -> dict[str, np.ndarray]:
+    """Headline figures over the horizon, one value per draw."""
+    horizon = base.reoffences.shape[1]
+    factor = (1 + discount_rate[:, None]) ** -np.arange(horizon)[None, :]
+    benefit = base.cost_of_reoffending - scen.cost_of_reoffending
+    pv_benefit = (benefit * factor).sum(1)
+    pv_spend = (scen.intervention_spend * factor).sum(1)
+    npv = pv_benefit - pv_spend
+
+    def total(flows: Flows, name: str) -> np.ndarray:
+        return getattr(flows, name).sum(axis=(1, 2))
+
+    def final(flows: Flows, name: str) -> np.ndarray:
+        return getattr(flows, name)[:, -1].sum(axis=1)
+
+    def all_rate(flows: Flows) -> np.ndarray:
+        return flows.reoffenders[:, -1].sum(1) / flows.cohort_size[:, -1].sum(1)
+
+    spend = scen.intervention_spend.sum(1)
+    cashable = scen.cashable_savings.sum(1)
+    return {
+        "reoffences_avoided": total(base, "reoffences") - total(scen, "reoffences"),
+        "reoffending_rate_change_pp": 100 * (all_rate(scen) - all_rate(base)),
+        "prison_places_avoided": final(base, "prison_places") - final(scen, "prison_places"),
+        "probation_caseload_change": final(scen, "probation_caseload") - final(base, "probation_caseload"),
+        "court_cases_avoided": total(base, "court_cases") - total(scen, "court_cases"),
+        "arrests_avoided": total(base, "arrests") - total(scen, "arrests"),
+        "custody_receptions_avoided": total(base, "custody_receptions") - total(scen, "custody_receptions"),
+        "intervention_spend_gbp_m": spend,
+        "cashable_savings_gbp_m": cashable,
+        "retained_savings_gbp_m": scen.retained_savings.sum(1),
+        "net_fiscal_cost_gbp_m": spend - cashable,
+        "economic_benefit_gbp_m": benefit.sum(1),
+        "npv_gbp_m": npv,
+        "benefit_cost_ratio": np.divide(pv_benefit, pv_spend, out=np.full_like(npv, np.nan), where=pv_spend > 0),
+        "chance_npv_positive": np.full_like(npv, np.nan),
+    }
+
+
+def _bands(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p10, median, p90 over the draws (rows 1..), NaN when there are no draws."""
+    if values.shape[0] <= 1:
+        nan = np.full(values.shape[1:], np.nan)
+        return nan, nan, nan
+    p10, p50, p90 = np.percentile(values[1:], _PERCENTILES, axis=0)
+    return p10, p50, p90
+
+
+class Run:
+    """A projection: the scenario, its baseline, and tidy views of both (built on first use)."""
+
+    def __init__(self, scenario: Scenario, baseline: Flows, flows: Flows, params: Params) -> None:
+        self.scenario = scenario
+        self.baseline = baseline
+        self.flows = flows
+        self.draws = params.n - 1
+        self._discount = params["discount_rate"]
+
+    @cached_property
+    def headline_draws(self) -> dict[str, np.ndarray]:
+        """Each headline figure for the central estimate (index 0) and every draw."""
+        return _headlines(self.baseline, self.flows, self._discount)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Headline figures over the horizon: central value with p10 / median / p90 over the draws."""
+        rows = []
+        draws = self.headline_draws
+        npv = draws["npv_gbp_m"]
+        for key, label, unit in HEADLINES:
+            values = draws[key]
+            if key == "chance_npv_positive":
+                chance = float((npv[1:] > 0).mean()) if self.draws else float(npv[0] > 0)
+                rows.append((key, label, unit, chance, np.nan, np.nan, np.nan))
+                continue
+            p10, p50, p90 = _bands(values[:, None]) if self.draws else (np.nan,) * 3
+            rows.append((key, label, unit, float(values[0]), float(np.ravel(p10)[0]),
+                         float(np.ravel(p50)[0]), float(np.ravel(p90)[0])))
+        return pd.DataFrame(rows, columns=["key", "label", "unit", "value", "p10", "median", "p90"]).set_index("key")
+
+    def headline(self, key: str) -> float:
+        """One headline figure's central value."""
+        return float(self.summary.at[key, "value"])
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """Tidy results: year, cohort, metric, series, value, p10, median, p90."""
+        parts = []
+        years = np.arange(1, self.scenario.horizon_years + 1)
+        for series, flows in ((SERIES_BASELINE, self.baseline), (SERIES_SCENARIO, self.flows)):
+            for metric in COHORT_METRICS:
+                per_cohort = getattr(flows, metric)  # (D, T, C)
+                if metric == "reoffending_rate":
+                    total = flows.reoffenders.sum(2) / flows.cohort_size.sum(2)
+                else:
+                    total = per_cohort.sum(2)
+                stacked = np.concatenate([per_cohort, total[:, :, None]], axis=2)
+                parts.append(_long(stacked, years, (*COHORT_KEYS, ALL_COHORTS), metric, series))
+            for metric in MONEY_METRICS:
+                values = getattr(flows, metric)[:, :, None]
+                parts.append(_long(values, years, (ALL_COHORTS,), metric, series))
+        return pd.concat(parts, ignore_index=True)
+
+    @cached_property
+    def drivers(self) -> pd.DataFrame:
+        """What drives the result: reoffences avoided and spend by function over the horizon (central)."""
+        prog_functions = [iv.function for iv in load_register().interventions]
+        df = pd.DataFrame({
+            "function": prog_functions,
+            "reoffences_avoided": self.flows.reoffences_avoided_by[0].sum(axis=0),
+            "spend_gbp_m": self.flows.spend_by[0].sum(axis=0),
+        }).groupby("function", sort=False).sum()
+        df = df.reindex(FUNCTION_KEYS, fill_value=0.0)
+        df["stage"] = [self.scenario.stage_of(f) for f in df.index]
+        return df.rename_axis("function").reset_index()
+
+
+def _long(values: np.ndarray, years: np.ndarray, cohorts: tuple[str, ...], metric: str, series: str) -> pd.DataFrame:
+    """Flatten (draws, years, cohorts) into tidy rows with the central value and bands."""
+    p10, p50, p90 = _bands(values)
+    n_years, n_cohorts = values.shape[1], values.shape[2]
+    return pd.DataFrame({
+        "year": np.repeat(years, n_cohorts),
+        "cohort": np.tile(np.array(cohorts, dtype=object), n_years),
+        "metric": metric,
+        "series": series,
+        "value": values[0].ravel(),
+        "p10": np.ravel(p10),
+        "median": np.ravel(p50),
+        "p90": np.ravel(p90),
+    })
+
+
+def project(scenario: Scenario, draws: int = 0, seed: int | None = None) -> Run:
+    """Project a scenario against its baseline. draws=0 gives the central estimate only."""
+    if draws < 0:
+        raise ValueError("draws must be 0 or more")
+    params = Params(scenario.overrides, draws, seed)
+    base = simulate(national_placements(scenario), params)
+    return Run(scenario, base, simulate(scenario, params, baseline=base), params)
+
+
+def sweep(scenario: Scenario, function: str, draws: int = 0, seed: int | None = None) -> pd.DataFrame:
+    """Headline figures with one function placed at every stage in turn, other things equal."""
+    if function not in FUNCTION_KEYS:
+        raise ValueError(f"unknown function {function!r}; allowed: {', '.join(FUNCTION_KEYS)}")
+    params = Params(scenario.overrides, draws, seed)
+    base = simulate(national_placements(scenario), params)
+    rows = []
+    for stage in STAGE_KEYS:
+        variant = scenario.with_changes(placements={**scenario.placements, function: stage})
+        summary = Run(variant, base, simulate(variant, params, baseline=base), params).summary
+        summary = summary.assign(stage=stage, current=stage == scenario.stage_of(function))
+        rows.append(summary.reset_index())
+    return pd.concat(rows, ignore_index=True)
+
+
+assert set(COHORT_METRICS) | set(MONEY_METRICS) <= set(METRIC), "every metric needs a vocabulary entry"

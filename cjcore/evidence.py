@@ -1,0 +1,148 @@
+"""The evidence register: every model parameter with its value, range, source and status.
+
+Loaded once from `cjcore/data/evidence.yaml` (read-only data). The engine reads numbers only through
+`parameter_values`, so a scenario's overrides and the register are the sole sources of model inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cjcore.vocab import COHORT_KEYS, FUNCTION_KEYS
+
+EVIDENCE_FILE = Path(__file__).parent / "data" / "evidence.yaml"
+
+Status = Literal["published", "derived", "assumption"]
+Rating = Literal["high", "moderate", "low", "none"]
+STATUS_LABELS: Mapping[str, str] = MappingProxyType(
+    {"published": "Published figure", "derived": "Derived from published figures", "assumption": "Assumption"}
+)
+
+
+class Parameter(BaseModel):
+    """One number the model uses, with where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    group: str = "interventions"
+    label: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    unit: str
+    bounds: tuple[float, float]
+    status: Status
+    rating: Rating
+    source: str
+    reasoning: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Parameter:
+        lo, hi = self.bounds
+        if not lo <= self.value <= hi:
+            raise ValueError(f"{self.key}: value {self.value} outside bounds {self.bounds}")
+        if (self.low is None) != (self.high is None):
+            raise ValueError(f"{self.key}: give both low and high, or neither")
+        if self.low is not None and not (lo <= self.low <= self.value <= self.high <= hi):
+            raise ValueError(f"{self.key}: need bounds[0] <= low <= value <= high <= bounds[1]")
+        return self
+
+    @property
+    def ranged(self) -> bool:
+        """Whether the uncertainty runs sample this parameter."""
+        return self.low is not None and self.high is not None and self.high > self.low
+
+
+class Intervention(BaseModel):
+    """A programme an area can run once it controls a function; its numbers are parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    label: str
+    function: Literal[FUNCTION_KEYS]  # type: ignore[valid-type]
+    cohorts: tuple[Literal[COHORT_KEYS], ...] = Field(min_length=1)  # type: ignore[valid-type]
+    evidence_rating: Rating
+    source: str
+
+
+INTERVENTION_FIELDS: tuple[str, ...] = ("effect", "eligible_share", "max_reach", "cost_per_participant_gbp")
+OPTIONAL_INTERVENTION_FIELDS: Mapping[str, float] = MappingProxyType({"custody_diversion": 0.0})
+
+
+class Register(BaseModel):
+    """The whole register: parameters by key and the interventions they describe."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parameters: Mapping[str, Parameter]
+    interventions: tuple[Intervention, ...]
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self.parameters[key]
+
+    def interventions_for(self, function: str) -> tuple[Intervention, ...]:
+        """The interventions an area can run through one function."""
+        return tuple(i for i in self.interventions if i.function == function)
+
+
+@cache
+def load_register() -> Register:
+    """Read and check the register once; it is read-only for the life of the process."""
+    raw = yaml.safe_load(EVIDENCE_FILE.read_text(encoding="utf-8"))
+    params = [Parameter.model_validate(p) for p in raw["parameters"] + raw["intervention_parameters"]]
+    by_key = {p.key: p for p in params}
+    if len(by_key) != len(params):
+        raise ValueError("evidence register: duplicate parameter keys")
+    interventions = tuple(Intervention.model_validate(i) for i in raw["interventions"])
+    for iv in interventions:
+        missing = [f for f in INTERVENTION_FIELDS if f"{iv.key}.{f}" not in by_key]
+        if missing:
+            raise ValueError(f"evidence register: intervention {iv.key} lacks {missing}")
+    return Register(parameters=MappingProxyType(by_key), interventions=interventions)
+
+
+def check_override(key: str, value: float) -> str | None:
+    """Why an override is not allowed, or None when it is."""
+    register = load_register()
+    if key not in register.parameters:
+        import difflib
+
+        near = difflib.get_close_matches(key, register.parameters.keys(), n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        return f"unknown parameter {key!r}{hint}"
+    lo, hi = register[key].bounds
+    if not lo <= value <= hi:
+        return f"{key}: {value} is outside the allowed range {lo:g} to {hi:g}"
+    return None
+
+
+def parameter_value(key: str, overrides: Mapping[str, float]) -> float:
+    """A parameter's central value, as overridden by the scenario."""
+    if key in overrides:
+        return float(overrides[key])
+    register = load_register()
+    if key in register.parameters:
+        return register[key].value
+    field = key.rsplit(".", 1)[-1]
+    if field in OPTIONAL_INTERVENTION_FIELDS:
+        return OPTIONAL_INTERVENTION_FIELDS[field]
+    raise KeyError(key)
+
+
+def parameter_range(key: str, overrides: Mapping[str, float]) -> tuple[float, float, float] | None:
+    """(low, central, high) for a ranged parameter, widened to include an override; None if not ranged."""
+    register = load_register()
+    p = register.parameters.get(key)
+    if p is None or not p.ranged:
+        return None
+    central = parameter_value(key, overrides)
+    return min(p.low, central), central, max(p.high, central)  # type: ignore[type-var]

@@ -1,0 +1,182 @@
+"""Browser-test fixtures: a real Streamlit server and Debian's Chromium driven by Playwright.
+
+`CJ_APP_PATH` points the server at another app file (default: the repository's app.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, Route
+
+from tests.e2e.helpers import EXCEPTION, HARMLESS_404_PATH
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 30.0
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+# Prefer the Debian wrapper; the bare binary works too.
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class AppServer(NamedTuple):
+    url: str
+    log_path: Path
+    process: subprocess.Popen
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _log_tail(log_path: Path, lines: int = 40) -> str:
+    try:
+        text = log_path.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with code {process.returncode}; log tail:\n{_log_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)  # poll interval of the health check, not a wait on the UI
+    pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S:.0f} s; log tail:\n{_log_tail(log_path)}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)  # its own session: the group is exactly this server
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server_info(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """Start `streamlit run` on a free port with an empty user-scenario folder; stop it after the session."""
+    app_path = Path(os.environ.get("CJ_APP_PATH") or REPO_ROOT / "app.py").resolve()
+    if not app_path.is_file():
+        pytest.fail(f"app file not found: {app_path}")
+    workdir = tmp_path_factory.mktemp("app_server")
+    scenario_dir = workdir / "scenarios"
+    scenario_dir.mkdir()
+    log_path = workdir / "streamlit.log"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "CJ_SCENARIO_DIR": str(scenario_dir), "PYTHONUNBUFFERED": "1"}
+    with log_path.open("wb") as log:  # a file, not a PIPE: a full pipe would block the server
+        process = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_healthy(url, process, log_path)
+        yield AppServer(url, log_path, process)
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(app_server_info: AppServer) -> str:
+    """Base URL of the running app, e.g. http://127.0.0.1:41234."""
+    return app_server_info.url
+
+
+@pytest.fixture(scope="session")
+def base_url(app_server: str) -> str:
+    """Let `page.goto("/compare?...")` resolve against the app server."""
+    return app_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium (Playwright cannot download its own browser here); never skip without it."""
+    executable = next((path for path in CHROMIUM_PATHS if os.access(path, os.X_OK)), None)
+    if executable is None:
+        pytest.fail(
+            "Chromium not found (looked for " + ", ".join(CHROMIUM_PATHS) + "). "
+            "Install it with `sudo apt-get install chromium` or `make install-dev`."
+        )
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A laptop-sized viewport."""
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}}
+
+
+def _is_harmless(message: ConsoleMessage) -> bool:
+    path = urlparse(message.location.get("url") or "").path
+    return "404" in message.text and bool(HARMLESS_404_PATH.match(path))
+
+
+@pytest.fixture
+def app_page(page: Page, app_server_info: AppServer) -> Iterator[Page]:
+    """A page that reaches only this machine and fails the test on console errors or a shown exception."""
+    errors: list[str] = []
+    blocked: list[str] = []
+
+    def local_only(route: Route) -> None:
+        if urlparse(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not _is_harmless(message):
+            errors.append(f"console error: {message.text} (at {message.location.get('url')})")
+
+    page.route("**/*", local_only)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    yield page
+
+    context = f"\nblocked requests: {blocked}\nserver log tail:\n{_log_tail(app_server_info.log_path)}"
+    assert not errors, "\n".join(errors) + context
+    if not page.is_closed():
+        exceptions = page.locator(EXCEPTION)
+        assert exceptions.count() == 0, f"app shows an exception: {exceptions.first.inner_text()}" + context
