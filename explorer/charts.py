@@ -1,0 +1,170 @@
+"""Chart builders: tidy DataFrame in, altair chart out. Pure functions, tested without a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import altair as alt
+import pandas as pd
+
+from cjcore.vocab import (
+    ALL_COHORTS,
+    COHORT,
+    COHORT_KEYS,
+    FUNCTION,
+    FUNCTION_KEYS,
+    METRIC,
+    SERIES_BASELINE,
+    SERIES_SCENARIO,
+    STAGE,
+    STAGE_KEYS,
+)
+from explorer.theme import (
+    CHART_HEIGHT,
+    CHART_HEIGHT_PRESENTER,
+    COHORT_COLOURS,
+    FONT_SIZE,
+    FONT_SIZE_PRESENTER,
+    FUNCTION_COLOURS,
+    MONEY_COLOURS,
+    SERIES_COLOURS,
+    STAGE_COLOURS,
+)
+
+SERIES_LABELS = {SERIES_BASELINE: "Baseline (no devolution)", SERIES_SCENARIO: "Scenario"}
+_STAGE_LABELS = [STAGE[s].label for s in STAGE_KEYS]
+_FUNCTION_LABELS = [FUNCTION[f].label for f in FUNCTION_KEYS]
+
+
+def _scale(mapping: Mapping[str, str], labels: Mapping[str, str]) -> alt.Scale:
+    return alt.Scale(domain=[labels[k] for k in mapping], range=list(mapping.values()))
+
+
+def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None) -> alt.TopLevelMixin:
+    size = FONT_SIZE_PRESENTER if presenter else FONT_SIZE
+    return (
+        chart.properties(height=height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), width="container")
+        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320)
+        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=400)
+        .configure_title(fontSize=size + 3, anchor="start")
+        .configure_view(stroke=None)
+    )
+
+
+def _unit_format(metric: str) -> str:
+    return ".1%" if METRIC[metric].unit == "share" else ",.0f" if not METRIC[metric].money else ",.1f"
+
+
+def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohort: str = ALL_COHORTS) -> alt.Chart:
+    """Baseline vs scenario over the years for one metric, with the scenario's p10–p90 band."""
+    info = METRIC[metric]
+    data = frame[(frame.metric == metric) & (frame.cohort == cohort)].copy()
+    data["Series"] = data.series.map(SERIES_LABELS)
+    fmt = _unit_format(metric)
+    y_title = f"{info.label} ({'%' if info.unit == 'share' else info.unit})"
+    colour = alt.Color("Series:N", scale=_scale(SERIES_COLOURS, SERIES_LABELS), title=None)
+    base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
+    lines = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
+        color=colour,
+        strokeDash=alt.StrokeDash("Series:N", scale=alt.Scale(
+            domain=list(SERIES_LABELS.values()), range=[[6, 4], [1, 0]]), legend=None),
+        tooltip=[alt.Tooltip("Series:N"), alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("value:Q", title=info.label, format=fmt),
+                 alt.Tooltip("p10:Q", title="p10", format=fmt), alt.Tooltip("p90:Q", title="p90", format=fmt)],
+    )
+    layers = [lines]
+    scenario_band = data[(data.series == SERIES_SCENARIO) & data.p10.notna()]
+    if not scenario_band.empty:
+        band = alt.Chart(scenario_band).mark_area(opacity=0.2, color=SERIES_COLOURS[SERIES_SCENARIO]).encode(
+            x="year:O", y="p10:Q", y2="p90:Q")
+        layers.insert(0, band)
+    return _finish(alt.layer(*layers).properties(title=info.label), presenter)
+
+
+def spectrum_chart(placements: Mapping[str, str], priorities: Iterable[str] = (), presenter: bool = False
+                   ) -> alt.Chart:
+    """Every function as a marker on the spectrum from today's arrangements to a full transfer."""
+    marked = set(priorities)
+    data = pd.DataFrame({
+        "Function": _FUNCTION_LABELS,
+        "Stage": [STAGE[placements.get(f, "national")].label for f in FUNCTION_KEYS],
+        "Report priority": ["Yes" if f in marked else "No" for f in FUNCTION_KEYS],
+    })
+    size = 700 if presenter else 320
+    chart = alt.Chart(data).mark_point(filled=True, size=size, opacity=1).encode(
+        x=alt.X("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS), title="Devolution spectrum →",
+                axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        y=alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None),
+        color=alt.Color("Function:N", scale=_scale(FUNCTION_COLOURS, {f: FUNCTION[f].label for f in FUNCTION_KEYS}),
+                        legend=None),
+        shape=alt.Shape("Report priority:N", scale=alt.Scale(domain=["Yes", "No"], range=["diamond", "circle"]),
+                        title="Area's report priority"),
+        tooltip=["Function", "Stage", "Report priority"],
+    )
+    return _finish(chart, presenter, height=(560 if presenter else 330))
+
+
+def drivers_chart(drivers: pd.DataFrame, presenter: bool = False) -> alt.Chart:
+    """Reoffences avoided over the horizon by function: what drives the result."""
+    data = drivers.assign(Function=drivers.function.map(lambda f: FUNCTION[f].label),
+                          Stage=drivers.stage.map(lambda s: STAGE[s].label))
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("reoffences_avoided:Q", title="Reoffences avoided over the horizon", axis=alt.Axis(format=",.0f")),
+        y=alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None),
+        color=alt.Color("Function:N", scale=_scale(FUNCTION_COLOURS, {f: FUNCTION[f].label for f in FUNCTION_KEYS}),
+                        legend=None),
+        tooltip=["Function", "Stage", alt.Tooltip("reoffences_avoided:Q", title="Reoffences avoided", format=",.0f"),
+                 alt.Tooltip("spend_gbp_m:Q", title="Spend (£m)", format=",.2f")],
+    ).properties(title="What drives the result")
+    return _finish(chart, presenter)
+
+
+def cohort_chart(cohorts: pd.DataFrame, presenter: bool = False) -> alt.Chart:
+    """Change in reoffences over the horizon for each cohort."""
+    labels = {c: COHORT[c].label for c in COHORT_KEYS}
+    data = cohorts.assign(Cohort=cohorts.cohort.map(labels))
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("change:Q", title="Change in reoffences over the horizon", axis=alt.Axis(format=",.0f")),
+        y=alt.Y("Cohort:N", sort=list(labels.values()), title=None),
+        color=alt.Color("Cohort:N", scale=_scale(COHORT_COLOURS, labels), legend=None),
+        tooltip=["Cohort", alt.Tooltip("baseline:Q", title="Baseline", format=",.0f"),
+                 alt.Tooltip("scenario:Q", title="Scenario", format=",.0f"),
+                 alt.Tooltip("change_pct:Q", title="Change (%)", format="+.2f")],
+    ).properties(title="Change by cohort")
+    return _finish(chart, presenter)
+
+
+def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
+    """Spend, cashable savings, retained savings and funds available, year by year (£m)."""
+    labels = {k: METRIC[k].label for k in MONEY_COLOURS}
+    data = money.assign(Measure=money.metric.map(labels))
+    chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="£m a year", axis=alt.Axis(format=",.1f")),
+        color=alt.Color("Measure:N", scale=_scale(MONEY_COLOURS, labels), title=None),
+        tooltip=["Measure", alt.Tooltip("year:O", title="Year"), alt.Tooltip("value:Q", title="£m", format=",.2f")],
+    ).properties(title="Money, year by year")
+    return _finish(chart, presenter)
+
+
+def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False) -> alt.Chart:
+    """One headline figure at every stage of the spectrum, with its p10–p90 range; the current stage marked."""
+    data = sweep[sweep.key == key].assign(Stage=lambda d: d.stage.map(lambda s: STAGE[s].label),
+                                          Current=lambda d: d.current.map({True: "Current", False: "Other"}))
+    label = data.label.iloc[0] if not data.empty else key
+    unit = data.unit.iloc[0] if not data.empty else ""
+    x = alt.X("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS), title=None, axis=alt.Axis(labelAngle=0))
+    points = alt.Chart(data).mark_point(filled=True, size=500 if presenter else 200).encode(
+        x=x, y=alt.Y("value:Q", title=f"{label} ({unit})", axis=alt.Axis(format=",.1f")),
+        color=alt.Color("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS, range=list(STAGE_COLOURS.values())),
+                        legend=None),
+        shape=alt.Shape("Current:N", scale=alt.Scale(domain=["Current", "Other"], range=["diamond", "circle"]),
+                        title=None),
+        tooltip=["Stage", alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
+                 alt.Tooltip("p90:Q", format=",.1f")],
+    )
+    layers = [points]
+    if data.p10.notna().any():
+        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#555555").encode(x=x, y="p10:Q", y2="p90:Q"))
+    return _finish(alt.layer(*layers).properties(title=label), presenter)

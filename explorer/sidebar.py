@@ -1,0 +1,76 @@
+"""The sidebar on every page: area, scenario, presenter mode, share link and reset."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cjcore.areas import AREA_KEYS, get_area
+from cjcore.scenario_io import builtin_scenarios, list_user_scenarios
+from explorer import state
+from explorer.urlstate import USER_PREFIX
+
+
+def scenario_options() -> dict[str, str]:
+    """Every scenario a user can load, key -> label: built-ins first, then the user's own."""
+    options = {key: f"Built-in: {key.replace('-', ' ').title()}" for key in builtin_scenarios()}
+    options.update({f"{USER_PREFIX}{name}": f"Yours: {name}" for name in list_user_scenarios()})
+    return options
+
+
+def _on_scenario_change(widget: str) -> None:
+    key = st.session_state[widget]
+    try:
+        state.load(key, state.load_origin(key))
+    except Exception as exc:  # a user file removed or broken since the list was drawn
+        st.session_state["cj_sidebar_error"] = f"Could not load that scenario: {exc}"
+
+
+def _on_area_change(widget: str) -> None:
+    state.set_scenario(state.scenario().with_changes(area=st.session_state[widget]))
+    state.bump()
+
+
+def _on_presenter_change(widget: str) -> None:
+    state.set_presenter(bool(st.session_state[widget]))
+
+
+def draw() -> st.delta_generator.DeltaGenerator:
+    """Draw the shared controls; returns a slot for the share link (filled once the page is known)."""
+    sc = state.scenario()
+    with st.sidebar:
+        options = scenario_options()
+        current = state.origin_key()
+        if current not in options:
+            options[current] = current
+        key = state.widget_key("sb_scenario")
+        st.selectbox("Scenario", list(options), index=list(options).index(current), format_func=options.get,
+                     key=key, on_change=_on_scenario_change, args=(key,),
+                     help="Load a built-in scenario or one you saved. Your edits since loading are replaced.")
+        if message := st.session_state.pop("cj_sidebar_error", None):
+            st.error(message)
+        key = state.widget_key("sb_area")
+        st.selectbox("Area", AREA_KEYS, index=AREA_KEYS.index(sc.area), format_func=lambda k: get_area(k).name,
+                     key=key, on_change=_on_area_change, args=(key,),
+                     help="Police force area whose baseline the projection starts from.")
+        key = state.widget_key("sb_presenter")
+        st.toggle("Presenter mode", value=state.presenter(), key=key, on_change=_on_presenter_change, args=(key,),
+                  help="Large type and charts for a projector; hides editing chrome.")
+        return st.container()
+
+
+def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
+    """Controls that depend on the page's edits: reset, and the link that reopens exactly this view.
+
+    Drawn after the page has run, so they reflect the edit just made.
+    """
+    sc = state.scenario()
+    with slot:
+        changed = sc != state.origin()
+        if st.button("Reset to loaded scenario", disabled=not changed, width="stretch",
+                     help="Undo every change since the scenario was loaded."):
+            state.reset()
+            st.rerun()
+        if changed:
+            st.caption("Changed since loading.")
+        st.markdown("**Share link** — opens this exact view")
+        st.code(state.share_link(url_path), language=None, wrap_lines=True)

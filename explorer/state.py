@@ -1,0 +1,138 @@
+"""One scenario per browser session, shared by every page, kept in step with the URL.
+
+The current scenario lives in `st.session_state` as an immutable `Scenario`; pages replace it, never mutate it.
+Widgets are keyed with a version number that changes when a whole scenario is loaded or reset, so every
+control redraws from the new scenario instead of keeping a stale value.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from cjcore.scenario_io import builtin_scenarios, list_user_scenarios, load_builtin, load_scenario
+from cjcore.schema import Scenario
+from explorer.urlstate import DEFAULT_ORIGIN, USER_PREFIX, decode, encode
+
+_SCENARIO = "cj_scenario"
+_ORIGIN_KEY = "cj_origin_key"
+_ORIGIN = "cj_origin"
+_PRESENTER = "cj_presenter"
+_VERSION = "cj_version"
+_WARNINGS = "cj_link_warnings"
+_READY = "cj_ready"
+
+
+def load_origin(key: str) -> Scenario:
+    """A built-in scenario by file stem, or a user scenario as `user:<name>`."""
+    if key.startswith(USER_PREFIX):
+        name = key.removeprefix(USER_PREFIX)
+        path = list_user_scenarios().get(name)
+        if path is None:
+            raise KeyError(name)
+        return load_scenario(path)
+    if key not in builtin_scenarios():
+        raise KeyError(key)
+    return load_builtin(key)
+
+
+def init_session() -> None:
+    """On a session's first run, build the state from the link that opened it."""
+    if st.session_state.get(_READY):
+        return
+    decoded = decode(st.query_params.to_dict(), load_origin, DEFAULT_ORIGIN)
+    st.session_state[_SCENARIO] = decoded.scenario
+    st.session_state[_ORIGIN_KEY] = decoded.origin_key
+    st.session_state[_ORIGIN] = decoded.origin
+    st.session_state[_PRESENTER] = decoded.presenter
+    st.session_state[_WARNINGS] = decoded.warnings
+    st.session_state[_VERSION] = 0
+    st.session_state[_READY] = True
+
+
+def scenario() -> Scenario:
+    """The scenario on screen."""
+    return st.session_state[_SCENARIO]
+
+
+def origin() -> Scenario:
+    """The scenario as it was loaded (what reset goes back to)."""
+    return st.session_state[_ORIGIN]
+
+
+def origin_key() -> str:
+    """The key of the loaded scenario: a built-in's file stem or `user:<name>`."""
+    return st.session_state[_ORIGIN_KEY]
+
+
+def set_scenario(new: Scenario) -> None:
+    """Replace the scenario after an edit made through a widget (widgets keep their state)."""
+    st.session_state[_SCENARIO] = new
+
+
+def load(key: str, loaded: Scenario) -> None:
+    """Make a whole scenario current (from the library, an upload or a save) and redraw every control."""
+    st.session_state[_ORIGIN_KEY] = key
+    st.session_state[_ORIGIN] = loaded
+    st.session_state[_SCENARIO] = loaded
+    bump()
+
+
+def reset() -> None:
+    """Go back to the scenario as loaded."""
+    st.session_state[_SCENARIO] = origin()
+    bump()
+
+
+def bump() -> None:
+    """Give every widget a new identity so it redraws from the current scenario."""
+    st.session_state[_VERSION] = st.session_state.get(_VERSION, 0) + 1
+
+
+def widget_key(name: str) -> str:
+    """A widget key tied to the current scenario version."""
+    return f"{name}__v{st.session_state.get(_VERSION, 0)}"
+
+
+def presenter() -> bool:
+    """Whether presenter mode (large type for a projector) is on."""
+    return bool(st.session_state.get(_PRESENTER, False))
+
+
+def set_presenter(on: bool) -> None:
+    """Turn presenter mode on or off."""
+    st.session_state[_PRESENTER] = on
+
+
+def link_warnings() -> list[str]:
+    """Warnings about the link that opened this session (shown once, then cleared)."""
+    return st.session_state.get(_WARNINGS, [])
+
+
+def clear_link_warnings() -> None:
+    """Forget the link warnings once the user has seen them."""
+    st.session_state[_WARNINGS] = []
+
+
+def query_params() -> dict[str, str]:
+    """The query parameters that reproduce this view."""
+    return encode(scenario(), origin_key(), origin(), presenter())
+
+
+def sync_url() -> None:
+    """Write the view into the address bar, so the browser's URL is always a share link."""
+    wanted = query_params()
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_link(url_path: str) -> str:
+    """The full link to this page and state, for pasting into a chat or an email."""
+    try:
+        parts = urlsplit(st.context.url or "")
+        base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    except Exception:  # no browser context (e.g. in tests): a relative link still works
+        base = ""
+    path = f"/{url_path}" if url_path else "/"
+    return f"{base}{path}?{urlencode(query_params())}"

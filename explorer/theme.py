@@ -1,0 +1,46 @@
+"""Colours, sizes and presenter-mode styling: defined once, used by every chart and page.
+
+The palette is Okabe–Ito, which stays distinguishable for the common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from cjcore.vocab import COHORT_KEYS, FUNCTION_KEYS, SERIES_BASELINE, SERIES_SCENARIO, STAGE_KEYS
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999")
+
+SERIES_COLOURS: Mapping[str, str] = MappingProxyType({SERIES_BASELINE: "#6E6E6E", SERIES_SCENARIO: "#0072B2"})
+SERIES_DASH: Mapping[str, list[int]] = MappingProxyType({SERIES_BASELINE: [6, 4], SERIES_SCENARIO: []})
+FUNCTION_COLOURS: Mapping[str, str] = MappingProxyType(dict(zip(FUNCTION_KEYS, OKABE_ITO, strict=True)))
+COHORT_COLOURS: Mapping[str, str] = MappingProxyType(
+    dict(zip(COHORT_KEYS, ("#E69F00", "#009E73", "#0072B2", "#CC79A7"), strict=True))
+)
+# Sequential blues from today's arrangements to a full transfer.
+STAGE_COLOURS: Mapping[str, str] = MappingProxyType(
+    dict(zip(STAGE_KEYS, ("#d9d9d9", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"), strict=True))
+)
+MONEY_COLOURS: Mapping[str, str] = MappingProxyType({
+    "intervention_spend": "#D55E00", "cashable_savings": "#009E73", "retained_savings": "#0072B2",
+    "funds_available": "#999999",
+})
+
+CHART_HEIGHT = 260
+CHART_HEIGHT_PRESENTER = 420
+FONT_SIZE = 13
+FONT_SIZE_PRESENTER = 20
+
+PRESENTER_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
+[data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+[data-testid="stMetricDelta"] { font-size: 1.3rem; }
+.block-container { padding-top: 1rem; max-width: 100%; }
+h1 { font-size: 2.6rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
+.cj-editing { display: none; }
+</style>
+"""

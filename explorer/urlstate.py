@@ -1,0 +1,159 @@
+"""Share links: the whole view as short query parameters, and back again.
+
+A link names its starting scenario (`s`) and carries only what differs from it, so links stay short. Every
+parameter is parsed on its own: a bad one is reported and skipped, and if the result is not a valid scenario
+the link falls back to the named scenario. No link can crash the app. This module has no Streamlit import so
+it can be tested directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from cjcore.schema import Scenario
+from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_KEYS
+
+DEFAULT_ORIGIN = "greater-manchester"
+USER_PREFIX = "user:"
+MAX_PARAM_CHARS = 2000
+
+# Query key -> (section, field) for the scalar funding and governance fields.
+_FIELDS: Mapping[str, tuple[str, str, type]] = {
+    "fb": ("funding", "pooled_budget_gbp_m", float),
+    "fn": ("funding", "national_share", float),
+    "fs": ("funding", "settlement_years", int),
+    "fa": ("funding", "agreed_in_year", int),
+    "fr": ("funding", "renewed", bool),
+    "fi": ("funding", "reinvest_share", float),
+    "ga": ("governance", "agreed_in_year", int),
+}
+_LABELS: Mapping[str, str] = {
+    "s": "scenario", "area": "area", "h": "horizon", "p": "placements", "gm": "governance model",
+    "gc": "five-conditions scores", "o": "assumption overrides", "fb": "pooled budget", "fn": "national share",
+    "fs": "settlement years", "fa": "funding agreement year", "fr": "renewal", "fi": "reinvested share",
+    "ga": "governance agreement year",
+}
+
+
+@dataclass
+class Decoded:
+    """What a link asked for, after checking: the scenario to show and any warnings for the user."""
+
+    scenario: Scenario
+    origin_key: str
+    origin: Scenario
+    presenter: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def encode(scenario: Scenario, origin_key: str, origin: Scenario, presenter: bool = False) -> dict[str, str]:
+    """Query parameters that rebuild `scenario` from the scenario named `origin_key`."""
+    params: dict[str, str] = {"s": origin_key}
+    if scenario.area != origin.area:
+        params["area"] = scenario.area
+    if scenario.horizon_years != origin.horizon_years:
+        params["h"] = str(scenario.horizon_years)
+    placements = "".join(str(STAGE_KEYS.index(scenario.stage_of(f))) for f in FUNCTION_KEYS)
+    if placements != "".join(str(STAGE_KEYS.index(origin.stage_of(f))) for f in FUNCTION_KEYS):
+        params["p"] = placements
+    for key, (section, name, kind) in _FIELDS.items():
+        value = getattr(getattr(scenario, section), name)
+        if value != getattr(getattr(origin, section), name):
+            params[key] = str(int(value)) if kind is bool else _fmt(value)
+    if scenario.governance.model != origin.governance.model:
+        params["gm"] = scenario.governance.model
+    scores = "".join(str(getattr(scenario.governance.five_conditions, c)) for c in CONDITION_KEYS)
+    if scores != "".join(str(getattr(origin.governance.five_conditions, c)) for c in CONDITION_KEYS):
+        params["gc"] = scores
+    if dict(scenario.overrides) != dict(origin.overrides):
+        params["o"] = ",".join(f"{k}:{_fmt(v)}" for k, v in sorted(scenario.overrides.items()))
+    if presenter:
+        params["pm"] = "1"
+    return params
+
+
+def _parse_placements(text: str) -> dict[str, str]:
+    if len(text) != len(FUNCTION_KEYS) or not all(ch.isdigit() and int(ch) < len(STAGE_KEYS) for ch in text):
+        raise ValueError(f"expected {len(FUNCTION_KEYS)} digits from 0 to {len(STAGE_KEYS) - 1}")
+    return {f: STAGE_KEYS[int(ch)] for f, ch in zip(FUNCTION_KEYS, text, strict=True) if ch != "0"}
+
+
+def _parse_scores(text: str) -> dict[str, int]:
+    if len(text) != len(CONDITION_KEYS) or not all(ch in "012345" for ch in text):
+        raise ValueError(f"expected {len(CONDITION_KEYS)} digits from 0 to 5")
+    return {c: int(ch) for c, ch in zip(CONDITION_KEYS, text, strict=True)}
+
+
+def _parse_overrides(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in filter(None, text.split(",")):
+        key, sep, value = item.partition(":")
+        if not sep:
+            raise ValueError(f"expected key:value, got {item!r}")
+        out[key] = float(value)
+    return out
+
+
+def _parse_scalar(text: str, kind: type) -> object:
+    if kind is bool:
+        if text not in ("0", "1"):
+            raise ValueError("expected 0 or 1")
+        return text == "1"
+    return kind(text)
+
+
+def decode(params: Mapping[str, str], load_origin: Callable[[str], Scenario],
+           default_origin: str = DEFAULT_ORIGIN) -> Decoded:
+    """The scenario a link describes; bad parameters become warnings, never errors."""
+    warnings: list[str] = []
+    origin_key = params.get("s") or default_origin
+    try:
+        origin = load_origin(origin_key)
+    except Exception:  # any failure to load the named scenario falls back to the default one
+        warnings.append(f"The link names a scenario that is not available ({origin_key[:60]!r}); "
+                        f"showing the default scenario instead.")
+        origin_key, origin = default_origin, load_origin(default_origin)
+
+    data = origin.model_dump(by_alias=True)
+    for key, raw in params.items():
+        if key in ("s", "pm") or key not in _LABELS:
+            continue
+        what = _LABELS[key]
+        try:
+            if len(raw) > MAX_PARAM_CHARS:
+                raise ValueError("too long")
+            if key == "area":
+                data["area"] = raw
+            elif key == "h":
+                data["horizon_years"] = int(raw)
+            elif key == "p":
+                data["placements"] = _parse_placements(raw)
+            elif key == "gm":
+                if raw not in GOVERNANCE_KEYS:
+                    raise ValueError(f"expected one of {', '.join(GOVERNANCE_KEYS)}")
+                data["governance"]["model"] = raw
+            elif key == "gc":
+                data["governance"]["five_conditions"] = _parse_scores(raw)
+            elif key == "o":
+                data["overrides"] = _parse_overrides(raw)
+            else:
+                section, name, kind = _FIELDS[key]
+                data[section][name] = _parse_scalar(raw, kind)
+        except (TypeError, ValueError) as exc:
+            warnings.append(f"The link's {what} ({raw[:40]!r}) could not be read ({exc}); it was ignored.")
+
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+        warnings.append(f"The link's changes do not make a valid scenario ({problems}); "
+                        f"showing the scenario as saved instead.")
+        scenario = origin
+    return Decoded(scenario, origin_key, origin, presenter=params.get("pm") == "1", warnings=warnings)

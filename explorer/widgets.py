@@ -1,0 +1,87 @@
+"""Controls and headline blocks shared by pages: each edit makes a new validated scenario."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from cjcore.areas import get_area
+from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
+from explorer import format as fmt
+from explorer import state
+from explorer.runs import RunView
+
+
+def page_header(title: str, intro: str = "") -> None:
+    """Page title with the scenario and area it shows."""
+    sc = state.scenario()
+    st.title(title)
+    st.caption(f"**{sc.name}** · {get_area(sc.area).name} · {sc.horizon_years}-year horizon")
+    if intro and not state.presenter():
+        st.markdown(intro)
+
+
+def stage_control(function: str) -> str:
+    """A stage slider for one function; updates the scenario when moved. Returns the chosen stage."""
+    sc = state.scenario()
+    current = sc.stage_of(function)
+    chosen = st.select_slider(
+        FUNCTION[function].label, options=STAGE_KEYS, value=current, format_func=lambda s: STAGE[s].label,
+        key=state.widget_key(f"stage_{function}"), help=FUNCTION[function].description,
+    )
+    if chosen != current:
+        placements = {**sc.placements, function: chosen}
+        placements = {f: s for f, s in placements.items() if s != "national"}
+        state.set_scenario(sc.with_changes(placements=placements))
+    return chosen
+
+
+def _band_text(row, formatter) -> str:
+    text = fmt.band(row["p10"], row["p90"], formatter)
+    return f" Likely range (p10–p90): {text}." if text else ""
+
+
+def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
+    """The headline figures against the baseline, with the uncertainty range in each tooltip."""
+    levels, summary = view.levels, view.summary
+
+    def level(metric: str, label: str, formatter, delta_formatter) -> tuple:
+        row = levels.loc[metric]
+        help_text = f"Baseline: {formatter(row['baseline'])}. {row['label']}, {row['unit']}."
+        band = fmt.band(row["scenario_p10"], row["scenario_p90"], formatter)
+        if band:
+            help_text += f" Likely range (p10–p90): {band}."
+        return label, formatter(row["scenario"]), delta_formatter(row["change"]), "inverse", help_text
+
+    def money(key: str, label: str) -> tuple:
+        row = summary.loc[key]
+        return label, fmt.money_m(row["value"]), None, "off", f"{row['label']}.{_band_text(row, fmt.money_m)}"
+
+    def rate_pct(v: float) -> str:
+        return fmt.percent(v, 2)
+
+    items = [
+        level("reoffences", "Reoffences (over horizon)", fmt.number, fmt.signed),
+        level("reoffending_rate", "Reoffending rate (final year)", rate_pct,
+              lambda d: fmt.signed(100 * d, 2, " pp")),
+        level("prison_places", "Prison places (final year)", fmt.number, lambda d: fmt.signed(d, 1)),
+    ]
+    if not compact:
+        items += [
+            level("probation_caseload", "Probation caseload (final year)", fmt.number, lambda d: fmt.signed(d, 1)),
+            level("court_cases", "Court cases (over horizon)", fmt.number, fmt.signed),
+            level("arrests", "Arrests (over horizon)", fmt.number, fmt.signed),
+            money("net_fiscal_cost_gbp_m", "Net cost to the public purse"),
+        ]
+    items.append(money("npv_gbp_m", "Net present value"))
+    bcr = summary.loc["benefit_cost_ratio"]
+    chance = summary.loc["chance_npv_positive", "value"]
+    bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
+    chance_text = "" if math.isnan(chance) else f" Chance that benefits exceed costs: {fmt.percent(chance, 0)}."
+    items.append(("Benefit–cost ratio", bcr_value, None, "off",
+                  f"£ of economic benefit per £ spent (discounted).{_band_text(bcr, lambda v: f'{v:.2f}')}"
+                  f"{chance_text}"))
+    cols = st.columns(columns)
+    for i, (label, value, delta, colour, help_text) in enumerate(items):
+        cols[i % columns].metric(label, value, delta, delta_color=colour, help=help_text, border=True)

@@ -1,0 +1,146 @@
+"""The app through Streamlit's AppTest: every view runs, edits flow to projections, links reproduce views."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from cjcore.scenario_io import dump_scenario, load_builtin
+from tests.app.conftest import VIEWS, metric_values, number
+
+REOFFENCES = "Reoffences (over horizon)"
+
+
+def view(name: str) -> str:
+    return f"views/{name}.py"
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_every_view_runs_without_exception(make_app, name):
+    at = make_app().run()
+    at.switch_page(view(name)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "each view has a title"
+    assert len(at.sidebar.children) >= 4, "the shared sidebar is drawn on every view"
+
+
+def test_moving_a_function_towards_full_transfer_lowers_reoffences(make_app):
+    at = make_app().run()
+    before = number(metric_values(at)[REOFFENCES])
+    slider = next(s for s in at.select_slider if s.label == "Substance misuse")
+    assert slider.value == "national"
+    slider.set_value("full_transfer").run()
+    assert not at.exception
+    after = number(metric_values(at)[REOFFENCES])
+    assert after < before
+    at.switch_page(view("projections")).run()
+    on_projections = number(metric_values(at)[REOFFENCES])
+    assert on_projections == after
+    delta = next(m for m in at.metric if m.label == REOFFENCES).delta
+    assert delta.startswith("-"), "the delta against the baseline is a fall"
+
+
+def test_switching_views_keeps_the_scenario(make_app):
+    at = make_app().run()
+    next(s for s in at.select_slider if s.label == "Custody budget").set_value("devolved_budget").run()
+    at.switch_page(view("funding_governance")).run()
+    at.number_input[0].set_value(20.0).run()
+    for name in ("projections", "evidence", "spectrum"):
+        at.switch_page(view(name)).run()
+    sc = at.session_state["cj_scenario"]
+    assert sc.stage_of("custody_budget") == "devolved_budget"
+    assert sc.funding.pooled_budget_gbp_m == 20.0
+    assert next(s for s in at.select_slider if s.label == "Custody budget").value == "devolved_budget"
+
+
+def test_share_link_reproduces_the_view(make_app):
+    at = make_app().run()
+    next(s for s in at.select_slider if s.label == "Women offenders").set_value("full_transfer").run()
+    at.switch_page(view("funding_governance")).run()
+    next(s for s in at.slider if s.label.startswith("Local buy-in")).set_value(5).run()
+    at.switch_page(view("projections")).run()
+    link = dict(at.query_params)
+    assert link["s"] == "greater-manchester" and "p" in link and "gc" in link
+    shown = metric_values(at)
+
+    fresh = make_app(**link).run()
+    fresh.switch_page(view("projections")).run()
+    assert fresh.session_state["cj_scenario"] == at.session_state["cj_scenario"]
+    assert metric_values(fresh) == shown
+    assert not fresh.warning
+
+
+@pytest.mark.parametrize("param, value", [("p", "99x"), ("gc", "777777"), ("fb", "lots"), ("s", "../../etc/passwd"),
+                                          ("area", "atlantis"), ("o", "no.such.key:3")])
+def test_a_bad_link_warns_and_falls_back(make_app, param, value):
+    at = make_app(**{"s": "greater-manchester", param: value}).run()
+    assert not at.exception
+    assert at.warning, "a warning explains what was ignored"
+    assert at.session_state["cj_scenario"].area in ("greater-manchester",)
+
+
+def test_uploading_an_invalid_scenario_lists_its_errors(make_app):
+    at = make_app().run()
+    at.switch_page(view("scenarios")).run()
+    bad = b"schema: 1\nname: Bad\narea: greater-manchester\nplacements: {youth_justice: everything}\nfunding:\n" \
+          b"  national_share: 7\n"
+    at.file_uploader[0].upload("bad.yaml", bad, "application/x-yaml").run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "bad.yaml: placements.youth_justice" in errors
+    assert "bad.yaml: funding.national_share" in errors
+    assert at.session_state["cj_scenario"] == load_builtin("greater-manchester"), "nothing was loaded"
+
+
+def test_uploading_a_valid_scenario_makes_it_current(make_app):
+    at = make_app().run()
+    at.switch_page(view("scenarios")).run()
+    london = load_builtin("london")
+    at.file_uploader[0].upload("london.yaml", dump_scenario(london).encode(), "application/x-yaml").run()
+    assert not at.exception
+    assert at.session_state["cj_scenario"] == london
+
+
+def test_yaml_editor_shows_errors_live_and_applies_valid_text(make_app):
+    at = make_app().run()
+    at.switch_page(view("scenarios")).run()
+    editor = at.text_area[0]
+    data = yaml.safe_load(editor.value)
+    data["horizon_years"] = 42
+    editor.set_value(yaml.safe_dump(data, sort_keys=False)).run()
+    assert any("horizon_years" in e.value for e in at.error)
+    data["horizon_years"] = 7
+    at.text_area[0].set_value(yaml.safe_dump(data, sort_keys=False)).run()
+    next(b for b in at.button if b.label == "Apply changes").click().run()
+    assert at.session_state["cj_scenario"].horizon_years == 7
+
+
+def test_save_as_new_writes_a_user_file(make_app, user_dir):
+    at = make_app().run()
+    at.switch_page(view("scenarios")).run()
+    next(t for t in at.text_input if t.label == "Save as").set_value("Our workshop option A").run()
+    next(b for b in at.button if b.label == "Save as new scenario").click().run()
+    assert not at.exception
+    saved = user_dir / "our-workshop-option-a.yaml"
+    assert saved.is_file()
+    assert yaml.safe_load(saved.read_text())["name"] == "Our workshop option A"
+    assert at.session_state["cj_origin_key"] == "user:our-workshop-option-a"
+    assert any("Saved as our-workshop-option-a.yaml" in s.value for s in at.success)
+
+
+def test_presenter_mode_enlarges_type_and_is_kept_in_the_link(make_app):
+    at = make_app().run()
+    next(t for t in at.toggle if t.label == "Presenter mode").set_value(True).run()
+    assert any("font-size: 22px" in m.value for m in at.markdown)
+    assert at.query_params["pm"] == "1"
+    fresh = make_app(**dict(at.query_params)).run()
+    assert fresh.session_state["cj_presenter"] is True
+
+
+def test_reset_returns_to_the_loaded_scenario(make_app):
+    at = make_app().run()
+    next(s for s in at.select_slider if s.label == "Serious violence").set_value("co_design").run()
+    assert at.session_state["cj_scenario"] != load_builtin("greater-manchester")
+    next(b for b in at.button if b.label == "Reset to loaded scenario").click().run()
+    assert at.session_state["cj_scenario"] == load_builtin("greater-manchester")
+    assert next(s for s in at.select_slider if s.label == "Serious violence").value == "national"

@@ -1,0 +1,41 @@
+"""Projections: reoffending and demand against the baseline, money, and what drives the result."""
+
+import streamlit as st
+
+from cjcore.vocab import DEMAND_METRICS, METRIC
+from explorer import state
+from explorer.charts import cohort_chart, drivers_chart, money_chart, trend_chart
+from explorer.runs import run_view
+from explorer.widgets import headline_metrics, page_header
+
+page_header(
+    "Projections",
+    "The scenario against the baseline of today's arrangements. Shaded bands show the likely range "
+    "(10th to 90th percentile of 500 uncertainty draws over effect sizes and costs).",
+)
+presenter = state.presenter()
+uncertainty = st.toggle("Show uncertainty bands", value=True, key="proj_uncertainty",
+                        help="Runs 500 draws of the uncertain parameters (seeded, so the same every time).")
+sc = state.scenario()
+view = run_view(sc, uncertainty)
+headline_metrics(view, columns=3 if presenter else 5)
+
+st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
+st.subheader("Demand on police, courts, prisons and probation")
+columns = st.columns(1 if presenter else 2)
+for i, metric in enumerate(DEMAND_METRICS):
+    with columns[i % len(columns)]:
+        st.altair_chart(trend_chart(view.frame, metric, presenter), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.altair_chart(drivers_chart(view.drivers, presenter), width="stretch")
+with right:
+    st.altair_chart(cohort_chart(view.cohorts, presenter), width="stretch")
+st.altair_chart(money_chart(view.money, presenter), width="stretch")
+
+with st.expander("The numbers behind the charts", expanded=False):
+    table = view.frame.assign(metric=view.frame.metric.map(lambda m: METRIC[m].label))
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button("Download as CSV", view.frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"projection-{sc.area}.csv", mime="text/csv", on_click="ignore")

@@ -1,0 +1,38 @@
+"""Spectrum: place each function between today's national arrangements and a full transfer."""
+
+import streamlit as st
+
+from cjcore.areas import report_priorities
+from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
+from explorer import state
+from explorer.charts import spectrum_chart
+from explorer.runs import run_view
+from explorer.widgets import headline_metrics, page_header, stage_control
+
+page_header(
+    "Where on the devolution spectrum?",
+    "Move each function from **national** (today's arrangements) towards **full transfer** of powers, budget and "
+    "accountability. The projection updates at once; diamonds mark the area's priorities in the Crest reports.",
+)
+priorities = report_priorities(state.scenario().area)
+priority_functions = {f for p in priorities for f in p.functions}
+
+controls, picture = st.columns([5, 7], gap="large")
+with controls:
+    st.subheader("Placements")
+    for function in FUNCTION_KEYS:
+        stage = stage_control(function)
+        marker = " · ◆ report priority" if function in priority_functions else ""
+        st.caption(f"{STAGE[stage].description}{marker}")
+
+sc = state.scenario()
+with picture:
+    headline_metrics(run_view(sc), columns=3, compact=True)
+    st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
+    if priorities:
+        st.markdown("**The area's priorities in the Crest Advisory reports**")
+        for p in priorities:
+            names = ", ".join(FUNCTION[f].label for f in p.functions)
+            st.markdown(f"- {p.text} ({p.report} report) → {names}")
+    else:
+        st.caption("The Crest Advisory reports did not study this area; no report priorities are marked.")
