@@ -15,6 +15,7 @@ PAGES = [
     st.Page("views/spectrum.py", title="Spectrum", icon="🧭", default=True),
     st.Page("views/funding_governance.py", title="Funding & governance", icon="🏛️"),
     st.Page("views/projections.py", title="Projections", icon="📈"),
+    st.Page("views/compare.py", title="Compare", icon="⚖️"),
     st.Page("views/scenarios.py", title="Scenarios", icon="🗂️"),
     st.Page("views/evidence.py", title="Evidence", icon="📚"),
 ]

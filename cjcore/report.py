@@ -74,3 +74,22 @@ def money_by_year(run: Run) -> pd.DataFrame:
     keep = ["intervention_spend", "cashable_savings", "retained_savings", "funds_available"]
     rows = frame[(frame.series == SERIES_SCENARIO) & frame.metric.isin(keep) & (frame.cohort == ALL_COHORTS)]
     return rows[["year", "metric", "value", "p10", "p90"]].reset_index(drop=True)
+
+
+def change_by_year(frame: pd.DataFrame, metric: str, cohort: str = ALL_COHORTS) -> pd.DataFrame:
+    """Scenario minus baseline, year by year (central estimate): comparable across areas and scenarios."""
+    rows = frame[(frame.metric == metric) & (frame.cohort == cohort)]
+    wide = rows.pivot(index="year", columns="series", values="value")
+    return pd.DataFrame({"year": wide.index, "change": (wide[SERIES_SCENARIO] - wide[SERIES_BASELINE]).values})
+
+
+def cohort_offenders(frame: pd.DataFrame) -> float:
+    """Offenders in the area's baseline cohort in year 1 (all cohorts): the scale for per-1,000 figures."""
+    rows = frame[(frame.metric == "cohort_size") & (frame.series == SERIES_BASELINE) & (frame.cohort == ALL_COHORTS)]
+    return float(rows.loc[rows.year.idxmin(), "value"])
+
+
+def per_thousand_offenders(value: float, frame: pd.DataFrame) -> float:
+    """A headline figure per 1,000 offenders in the area's cohort, so areas of different size can be compared."""
+    offenders = cohort_offenders(frame)
+    return 1000.0 * value / offenders if offenders else np.nan

@@ -27,6 +27,7 @@ from explorer.theme import (
     FONT_SIZE_PRESENTER,
     FUNCTION_COLOURS,
     MONEY_COLOURS,
+    OKABE_ITO,
     SERIES_COLOURS,
     STAGE_COLOURS,
 )
@@ -168,3 +169,42 @@ def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False) -> alt.C
     if data.p10.notna().any():
         layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#555555").encode(x=x, y="p10:Q", y2="p90:Q"))
     return _finish(alt.layer(*layers).properties(title=label), presenter)
+
+
+def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: bool = False) -> alt.Chart:
+    """Each option's change against its own baseline, year by year, overlaid."""
+    from cjcore.report import change_by_year
+
+    info = METRIC[metric]
+    data = pd.concat([change_by_year(frame, metric).assign(Option=name) for name, frame in frames.items()],
+                     ignore_index=True)
+    fmt = ".2%" if info.unit == "share" else ",.1f"
+    unit = "percentage points" if info.unit == "share" else info.unit
+    chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("change:Q", title=f"Change ({unit})", axis=alt.Axis(format=fmt)),
+        color=alt.Color("Option:N", scale=alt.Scale(range=list(OKABE_ITO[4:]) + list(OKABE_ITO[:4])), title=None),
+        tooltip=["Option", alt.Tooltip("year:O", title="Year"), alt.Tooltip("change:Q", title="Change", format=fmt)],
+    ).properties(title=f"{info.label}: change against baseline")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888888").encode(y="y:Q")
+    return _finish(alt.layer(zero, chart), presenter)
+
+
+def area_spread_chart(spread: pd.DataFrame, label: str, unit: str, presenter: bool = False) -> alt.Chart:
+    """One outcome for the same deal in several areas, with p10–p90 ranges; the area on screen highlighted."""
+    data = spread.assign(Shown=spread.current.map({True: "Area on screen", False: "Other areas"}))
+    order = list(data.sort_values("value", ascending=False).Area)
+    y = alt.Y("Area:N", sort=order, title=None)
+    points = alt.Chart(data).mark_point(filled=True, size=500 if presenter else 180).encode(
+        x=alt.X("value:Q", title=f"{label} ({unit})", axis=alt.Axis(format=",.1f")), y=y,
+        color=alt.Color("Shown:N", scale=alt.Scale(domain=["Area on screen", "Other areas"],
+                                                     range=[SERIES_COLOURS[SERIES_SCENARIO], "#6E6E6E"]), title=None),
+        tooltip=["Area", alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
+                 alt.Tooltip("p90:Q", format=",.1f")],
+    )
+    layers = [points]
+    if data.p10.notna().any():
+        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#9a9a9a").encode(
+            x="p10:Q", x2="p90:Q", y=y))
+    return _finish(alt.layer(*layers).properties(title=f"{label} across areas"), presenter,
+                   height=max(200, 42 * len(data)) if presenter else max(160, 28 * len(data)))

@@ -8,6 +8,9 @@ it can be tested directly.
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -19,6 +22,9 @@ from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_K
 DEFAULT_ORIGIN = "greater-manchester"
 USER_PREFIX = "user:"
 MAX_PARAM_CHARS = 2000
+#: Notes travel in the link only while they fit in this many characters (encoded); the YAML always has them.
+MAX_NOTES_CHARS = 1500
+_MAX_NOTES_BYTES = 64_000
 
 # Query key -> (section, field) for the scalar funding and governance fields.
 _FIELDS: Mapping[str, tuple[str, str, type]] = {
@@ -34,7 +40,7 @@ _LABELS: Mapping[str, str] = {
     "s": "scenario", "area": "area", "h": "horizon", "p": "placements", "gm": "governance model",
     "gc": "five-conditions scores", "o": "assumption overrides", "fb": "pooled budget", "fn": "national share",
     "fs": "settlement years", "fa": "funding agreement year", "fr": "renewal", "fi": "reinvested share",
-    "ga": "governance agreement year",
+    "ga": "governance agreement year", "n": "notes",
 }
 
 
@@ -74,9 +80,30 @@ def encode(scenario: Scenario, origin_key: str, origin: Scenario, presenter: boo
         params["gc"] = scores
     if dict(scenario.overrides) != dict(origin.overrides):
         params["o"] = ",".join(f"{k}:{_fmt(v)}" for k, v in sorted(scenario.overrides.items()))
+    if scenario.notes != origin.notes and (packed := pack_notes(scenario)) is not None:
+        params["n"] = packed
     if presenter:
         params["pm"] = "1"
     return params
+
+
+def pack_notes(scenario: Scenario) -> str | None:
+    """The scenario's notes, compressed for a link; None when they are too long to travel in one."""
+    raw = json.dumps([[n.topic, n.text] for n in scenario.notes], ensure_ascii=False, separators=(",", ":"))
+    packed = base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii").rstrip("=")
+    return packed if len(packed) <= MAX_NOTES_CHARS else None
+
+
+def _unpack_notes(text: str) -> list[dict[str, str]]:
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(data, _MAX_NOTES_BYTES)
+    if inflater.unconsumed_tail:
+        raise ValueError("notes too long")
+    items = json.loads(raw.decode("utf-8"))
+    if not isinstance(items, list) or not all(isinstance(i, list) and len(i) == 2 for i in items):
+        raise ValueError("not a list of notes")
+    return [{"topic": str(topic), "text": str(body)} for topic, body in items]
 
 
 def _parse_placements(text: str) -> dict[str, str]:
@@ -143,10 +170,12 @@ def decode(params: Mapping[str, str], load_origin: Callable[[str], Scenario],
                 data["governance"]["five_conditions"] = _parse_scores(raw)
             elif key == "o":
                 data["overrides"] = _parse_overrides(raw)
+            elif key == "n":
+                data["notes"] = _unpack_notes(raw)
             else:
                 section, name, kind = _FIELDS[key]
                 data[section][name] = _parse_scalar(raw, kind)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, zlib.error) as exc:
             warnings.append(f"The link's {what} ({raw[:40]!r}) could not be read ({exc}); it was ignored.")
 
     try:

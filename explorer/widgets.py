@@ -85,3 +85,40 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
     cols = st.columns(columns)
     for i, (label, value, delta, colour, help_text) in enumerate(items):
         cols[i % columns].metric(label, value, delta, delta_color=colour, help=help_text, border=True)
+
+
+def _set_note(topic: str, text: str) -> None:
+    """Replace the note on one topic (empty text removes it), keeping the others in their order."""
+    sc = state.scenario()
+    notes = [n.model_dump() for n in sc.notes if n.topic != topic]
+    if text.strip():
+        notes.append({"topic": topic, "text": text.strip()})
+        order = ["overall", *FUNCTION]
+        notes.sort(key=lambda n: order.index(n["topic"]))
+    state.set_scenario(sc.with_changes(notes=notes))
+
+
+def note_text(topic: str) -> str:
+    """The note on one topic ('overall' or a function key), or ''."""
+    return "\n\n".join(n.text for n in state.scenario().notes if n.topic == topic)
+
+
+def notes_editor() -> None:
+    """The room's decisions: one overall box and one box per function, saved in the scenario's notes."""
+    from cjcore.schema import MAX_NOTE_CHARS
+
+    st.subheader("Decisions and notes")
+    st.caption("Kept in the scenario: they travel with the YAML download, the briefing and (while short) the share "
+               "link.")
+    text = st.text_area("Overall decisions", note_text("overall"), max_chars=MAX_NOTE_CHARS, height=120,
+                        key=state.widget_key("note_overall"),
+                        placeholder="What did the room agree? Who does what next? Any dissent?")
+    if text.strip() != note_text("overall"):
+        _set_note("overall", text)
+    for function, term in FUNCTION.items():
+        current = note_text(function)
+        with st.expander(f"{term.label}{' — has notes' if current else ''}"):
+            text = st.text_area(f"Notes on {term.label.lower()}", current, max_chars=MAX_NOTE_CHARS, height=100,
+                                key=state.widget_key(f"note_{function}"))
+            if text.strip() != current:
+                _set_note(function, text)

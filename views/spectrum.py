@@ -7,7 +7,7 @@ from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import state
 from explorer.charts import spectrum_chart
 from explorer.runs import run_view
-from explorer.widgets import headline_metrics, page_header, stage_control
+from explorer.widgets import headline_metrics, notes_editor, page_header, stage_control
 
 page_header(
     "Where on the devolution spectrum?",
@@ -36,3 +36,5 @@ with picture:
             st.markdown(f"- {p.text} ({p.report} report) → {names}")
     else:
         st.caption("The Crest Advisory reports did not study this area; no report priorities are marked.")
+
+notes_editor()

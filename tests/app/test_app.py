@@ -144,3 +144,58 @@ def test_reset_returns_to_the_loaded_scenario(make_app):
     next(b for b in at.button if b.label == "Reset to loaded scenario").click().run()
     assert at.session_state["cj_scenario"] == load_builtin("greater-manchester")
     assert next(s for s in at.select_slider if s.label == "Serious violence").value == "national"
+
+
+def test_notes_are_kept_in_the_scenario_and_travel_in_the_link(make_app):
+    at = make_app().run()
+    next(t for t in at.text_area if t.label == "Overall decisions").set_value("Agreed: youth justice first ✓").run()
+    next(t for t in at.text_area if t.label == "Notes on youth justice").set_value("Ask the YJB about data").run()
+    notes = at.session_state["cj_scenario"].notes
+    assert [(n.topic, n.text) for n in notes] == [("overall", "Agreed: youth justice first ✓"),
+                                                   ("youth_justice", "Ask the YJB about data")]
+    fresh = make_app(**dict(at.query_params)).run()
+    assert fresh.session_state["cj_scenario"].notes == notes
+    assert next(t for t in fresh.text_area if t.label == "Overall decisions").value == "Agreed: youth justice first ✓"
+
+
+def test_notes_survive_download_and_upload(make_app):
+    at = make_app().run()
+    next(t for t in at.text_area if t.label == "Overall decisions").set_value("Decision: pool £12m").run()
+    downloaded = dump_scenario(at.session_state["cj_scenario"]).encode()
+    fresh = make_app().run()
+    fresh.switch_page(view("scenarios")).run()
+    fresh.file_uploader[0].upload("ours.yaml", downloaded, "application/x-yaml").run()
+    fresh.switch_page(view("spectrum")).run()
+    assert next(t for t in fresh.text_area if t.label == "Overall decisions").value == "Decision: pool £12m"
+
+
+def test_compare_sets_scenarios_side_by_side(make_app):
+    at = make_app().run()
+    at.switch_page(view("compare")).run()
+    at.multiselect[0].set_value(["__on_screen__", "london", "staged-path"]).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert any(c.startswith("Difference:") for c in table.columns)
+    assert table.shape[1] == 3 + 2, "three options and two differences from the reference"
+    assert len(at.get("vega_lite_chart")) >= 6
+
+
+def test_area_comparison_applies_the_same_deal_to_each_area(make_app):
+    at = make_app().run()
+    at.switch_page(view("compare")).run()
+    area_select = next(m for m in at.multiselect if m.label == "Areas")
+    area_select.set_value(["greater-manchester", "north-wales", "dorset"]).run()
+    spread = next(d.value for d in at.dataframe if "Reoffences avoided per 1,000 offenders" in d.value.columns)
+    assert sorted(spread.Area) == ["Dorset", "Greater Manchester", "North Wales"]
+    assert spread["Reoffences avoided per 1,000 offenders"].nunique() == 3, "areas differ: the postcode lottery"
+
+
+def test_sweep_shows_every_stage_for_the_chosen_function(make_app):
+    at = make_app().run()
+    at.switch_page(view("compare")).run()
+    next(s for s in at.selectbox if s.label == "Function to sweep").set_value("custody_budget").run()
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["National (today)", "Co-design", "Co-investment", "Co-commissioning",
+                                   "Devolved budget", "Full transfer"]
+    avoided = table.loc["Reoffences avoided"]
+    assert list(avoided) == sorted(avoided), "going further along the spectrum never avoids fewer reoffences"
