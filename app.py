@@ -3,26 +3,25 @@
 import streamlit as st
 
 from explorer import sidebar, state
-from explorer.theme import PRESENTER_CSS
+from explorer.theme import BASE_CSS, PRESENTER_CSS
 
-st.set_page_config(page_title="Devolution-spectrum explorer", page_icon="⚖️", layout="wide",
+st.set_page_config(page_title="Devolution-spectrum explorer", layout="wide",
                    initial_sidebar_state="expanded")
 state.init_session()
-if state.presenter():
-    st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+st.markdown(PRESENTER_CSS if state.presenter() else BASE_CSS, unsafe_allow_html=True)
 
 PAGES = [
-    st.Page("views/spectrum.py", title="Spectrum", icon="🧭", default=True),
-    st.Page("views/funding_governance.py", title="Funding & governance", icon="🏛️"),
-    st.Page("views/projections.py", title="Projections", icon="📈"),
-    st.Page("views/compare.py", title="Compare", icon="⚖️"),
-    st.Page("views/scenarios.py", title="Scenarios", icon="🗂️"),
-    st.Page("views/evidence.py", title="Evidence", icon="📚"),
+    st.Page("views/spectrum.py", title="Spectrum", default=True),
+    st.Page("views/funding_governance.py", title="Funding & governance"),
+    st.Page("views/projections.py", title="Projections"),
+    st.Page("views/compare.py", title="Compare"),
+    st.Page("views/scenarios.py", title="Scenarios"),
+    st.Page("views/evidence.py", title="Evidence"),
 ]
 page = st.navigation(PAGES)
 link_slot = sidebar.draw()
 for warning in state.link_warnings():
-    st.warning(warning, icon="⚠️")
+    st.warning(warning)
 state.clear_link_warnings()
 page.run()
 state.sync_url()

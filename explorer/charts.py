@@ -95,7 +95,7 @@ def spectrum_chart(placements: Mapping[str, str], priorities: Iterable[str] = ()
     size = 700 if presenter else 320
     chart = alt.Chart(data).mark_point(filled=True, size=size, opacity=1).encode(
         x=alt.X("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS), title="Devolution spectrum →",
-                axis=alt.Axis(labelAngle=0, labelLimit=160)),
+                axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=200)),
         y=alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None),
         color=alt.Color("Function:N", scale=_scale(FUNCTION_COLOURS, {f: FUNCTION[f].label for f in FUNCTION_KEYS}),
                         legend=None),

@@ -32,9 +32,19 @@ CHART_HEIGHT_PRESENTER = 420
 FONT_SIZE = 13
 FONT_SIZE_PRESENTER = 20
 
+BASE_CSS = """
+<style>
+.block-container { padding-top: 2.5rem; }
+</style>
+"""
+
 PRESENTER_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
+[data-testid="stWidgetLabel"] p { font-size: 1.25rem; }
+[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] { font-size: 1.1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
 [data-testid="stMetricValue"] { font-size: 3rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.25rem; }

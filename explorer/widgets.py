@@ -46,9 +46,13 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
     """The headline figures against the baseline, with the uncertainty range in each tooltip."""
     levels, summary = view.levels, view.summary
 
+    horizon = f"{state.scenario().horizon_years} years"
+
     def level(metric: str, label: str, formatter, delta_formatter) -> tuple:
         row = levels.loc[metric]
-        help_text = f"Baseline: {formatter(row['baseline'])}. {row['label']}, {row['unit']}."
+        span = f"year {state.scenario().horizon_years}" if row["how"] == "final" else horizon
+        help_text = (f"{row['label']}, {span}; the change is against the baseline (no devolution): "
+                     f"{formatter(row['baseline'])}.")
         band = fmt.band(row["scenario_p10"], row["scenario_p90"], formatter)
         if band:
             help_text += f" Likely range (p10–p90): {band}."
@@ -56,23 +60,23 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
 
     def money(key: str, label: str) -> tuple:
         row = summary.loc[key]
-        return label, fmt.money_m(row["value"]), None, "off", f"{row['label']}.{_band_text(row, fmt.money_m)}"
+        return (label, fmt.money_m(row["value"]), None, "off", f"{row['label']}, {row['unit']}."
+                f"{_band_text(row, fmt.money_m)}")
 
     def rate_pct(v: float) -> str:
         return fmt.percent(v, 2)
 
     items = [
-        level("reoffences", "Reoffences (over horizon)", fmt.number, fmt.signed),
-        level("reoffending_rate", "Reoffending rate (final year)", rate_pct,
-              lambda d: fmt.signed(100 * d, 2, " pp")),
-        level("prison_places", "Prison places (final year)", fmt.number, lambda d: fmt.signed(d, 1)),
+        level("reoffences", "Reoffences", fmt.number, fmt.signed),
+        level("reoffending_rate", "Reoffending rate", rate_pct, lambda d: fmt.signed(100 * d, 2, " pp")),
+        level("prison_places", "Prison places", fmt.number, lambda d: fmt.signed(d, 1)),
     ]
     if not compact:
         items += [
-            level("probation_caseload", "Probation caseload (final year)", fmt.number, lambda d: fmt.signed(d, 1)),
-            level("court_cases", "Court cases (over horizon)", fmt.number, fmt.signed),
-            level("arrests", "Arrests (over horizon)", fmt.number, fmt.signed),
-            money("net_fiscal_cost_gbp_m", "Net cost to the public purse"),
+            level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1)),
+            level("court_cases", "Court cases", fmt.number, fmt.signed),
+            level("arrests", "Arrests", fmt.number, fmt.signed),
+            money("net_fiscal_cost_gbp_m", "Net public cost"),
         ]
     items.append(money("npv_gbp_m", "Net present value"))
     bcr = summary.loc["benefit_cost_ratio"]

@@ -99,10 +99,10 @@ if start > 0:
     decay = parameter_value("policy_conflict_decay", sc.overrides)
     st.warning(f"Funding and governance are both in place only from year {start + 1}. Nothing is delivered before "
                f"then, and momentum is lost at {fmt.percent(decay, 0)} a year while there is no agreement.",
-               icon="⏳")
+               icon=":material/hourglass_top:")
 if start >= sc.horizon_years:
     st.error("The agreements come after the end of the projection: the scenario can have no effect.")
 if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_years < sc.horizon_years:
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
-            "renewed: from then only reinvested savings fund the services, and momentum decays.", icon="ℹ️")
+            "renewed: from then only reinvested savings fund the services, and momentum decays.", icon=":material/info:")
 headline_metrics(run_view(sc), columns=4, compact=True)

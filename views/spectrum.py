@@ -14,6 +14,7 @@ page_header(
     "Move each function from **national** (today's arrangements) towards **full transfer** of powers, budget and "
     "accountability. The projection updates at once; diamonds mark the area's priorities in the Crest reports.",
 )
+headlines = st.container()  # filled once the controls below have applied this run's edit
 priorities = report_priorities(state.scenario().area)
 priority_functions = {f for p in priorities for f in p.functions}
 
@@ -26,8 +27,9 @@ with controls:
         st.caption(f"{STAGE[stage].description}{marker}")
 
 sc = state.scenario()
+with headlines:
+    headline_metrics(run_view(sc), columns=5, compact=True)
 with picture:
-    headline_metrics(run_view(sc), columns=3, compact=True)
     st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:
         st.markdown("**The area's priorities in the Crest Advisory reports**")

@@ -8,7 +8,7 @@ import yaml
 from cjcore.scenario_io import dump_scenario, load_builtin
 from tests.app.conftest import VIEWS, metric_values, number
 
-REOFFENCES = "Reoffences (over horizon)"
+REOFFENCES = "Reoffences"
 
 
 def view(name: str) -> str:
