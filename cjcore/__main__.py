@@ -1,0 +1,6 @@
+"""Run the command line: ``python -m cjcore list | validate FILE... | project FILE``."""
+
+from cjcore.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())
