@@ -62,7 +62,7 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
     data = frame[(frame.metric == metric) & (frame.cohort == cohort)].copy()
     data["Series"] = data.series.map(SERIES_LABELS)
     fmt = _unit_format(metric)
-    y_title = f"{info.label} ({'%' if info.unit == 'share' else info.unit})"
+    y_title = "%" if info.unit == "share" else info.unit
     colour = alt.Color("Series:N", scale=_scale(SERIES_COLOURS, SERIES_LABELS), title=None)
     base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
     lines = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(

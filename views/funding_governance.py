@@ -104,5 +104,5 @@ if start >= sc.horizon_years:
     st.error("The agreements come after the end of the projection: the scenario can have no effect.")
 if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_years < sc.horizon_years:
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
-            "renewed: from then only reinvested savings fund the services, and momentum decays.", icon=":material/info:")
+            "renewed: from then only reinvested savings fund the services, and momentum decays.")
 headline_metrics(run_view(sc), columns=4, compact=True)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from cjcore.vocab import DEMAND_METRICS, METRIC
 from explorer import state
+from explorer.briefing_ui import briefing_downloads
 from explorer.charts import cohort_chart, drivers_chart, money_chart, trend_chart
 from explorer.runs import run_view
 from explorer.widgets import headline_metrics, page_header
@@ -34,6 +35,8 @@ with right:
     st.altair_chart(cohort_chart(view.cohorts, presenter), width="stretch")
 st.altair_chart(money_chart(view.money, presenter), width="stretch")
 
+st.subheader("Take it away")
+briefing_downloads(sc, view, state.share_link("projections"))
 with st.expander("The numbers behind the charts", expanded=False):
     table = view.frame.assign(metric=view.frame.metric.map(lambda m: METRIC[m].label))
     st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,272 @@
+"""The briefing export: HTML that parses and says what the app says, a real PDF, and notes that survive."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import io
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cjcore.areas import get_area
+from cjcore.evidence import load_register
+from cjcore.scenario_io import dump_scenario, load_scenario, parse_scenario
+from cjcore.schema import Scenario
+from explorer import format as fmt
+from explorer.briefing import (
+    PDF_ENCODING,
+    Briefing,
+    Figure,
+    briefing_filename,
+    briefing_html,
+    briefing_pdf,
+    build_briefing,
+    pdf_text,
+    run_view_uncached,
+)
+from tests.core.conftest import GM_SCENARIO
+
+pypdf = pytest.importorskip("pypdf")
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SHARE_LINK = "http://localhost:8501/projections?s=greater-manchester&p=youth_justice.full_transfer&o=ramp_years%3A3"
+OVERALL_NOTE = "Agree funding and governance by April <script>alert(1)</script> — “early”"
+YOUTH_NOTE = "Ŵales ✓ ask the YJB about a custody pilot −5% → review"
+DAY = dt.date(2026, 3, 4)
+
+
+class _Page(HTMLParser):
+    """Collects tags with their attributes and the text of an HTML document (stdlib parser)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.chunks: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta", "img", "br", "link"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1] if self.open else None}>"
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.chunks).split())
+
+    def attrs(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+
+def _parse(html_text: str) -> _Page:
+    page = _Page()
+    page.feed(html_text)
+    page.close()
+    assert page.open == [], f"unclosed tags: {page.open}"
+    return page
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    base = load_scenario(GM_SCENARIO)
+    return base.with_changes(
+        notes=[{"topic": "youth_justice", "text": YOUTH_NOTE}, {"topic": "overall", "text": OVERALL_NOTE}],
+        overrides={"ramp_years": 3.0},
+    )
+
+
+@pytest.fixture(scope="module")
+def view(scenario):
+    return run_view_uncached(scenario, draws=200, seed=1)
+
+
+@pytest.fixture(scope="module")
+def briefing(scenario, view) -> Briefing:
+    return build_briefing(scenario, view, SHARE_LINK, generated=DAY)
+
+
+@pytest.fixture(scope="module")
+def html_text(briefing) -> str:
+    return briefing_html(briefing)
+
+
+@pytest.fixture(scope="module")
+def page(html_text) -> _Page:
+    return _parse(html_text)
+
+
+@pytest.fixture(scope="module")
+def pdf(briefing):
+    return pypdf.PdfReader(io.BytesIO(briefing_pdf(briefing)))
+
+
+@pytest.fixture(scope="module")
+def pdf_text_all(pdf) -> str:
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+
+
+# ----------------------------------------------------------------------------------------------- HTML
+def test_html_names_the_scenario_area_date_and_share_link(scenario, page):
+    assert scenario.name in page.text
+    assert get_area(scenario.area).name in page.text
+    assert "4 March 2026" in page.text
+    links = [a["href"] for a in page.attrs("a")]
+    assert links == [SHARE_LINK], "the share link is the one and only link"
+    assert SHARE_LINK in page.text
+
+
+def test_html_is_self_contained(html_text, page):
+    assert not any(tag in ("script", "link", "iframe", "object", "embed") for tag, _ in page.tags)
+    assert "<script" not in html_text.lower()
+    assert "url(" not in html_text and "@import" not in html_text
+    for tag, attrs in page.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            if value is not None:
+                assert value == SHARE_LINK or (tag == "img" and value.startswith("data:image/png;base64,"))
+
+
+def test_html_embeds_the_charts_as_png(page):
+    images = page.attrs("img")
+    assert len(images) >= 5
+    for img in images:
+        src = img["src"]
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1], validate=True).startswith(PNG_SIGNATURE)
+        assert img.get("alt")
+
+
+def test_html_shows_the_same_headline_figures_as_the_app(view, page):
+    levels, summary = view.levels, view.summary
+    row = levels.loc["reoffences"]
+    assert f"{fmt.number(row['scenario'])} offences" in page.text
+    assert f"{fmt.number(row['baseline'])} offences" in page.text
+    assert f"{fmt.signed(row['change'])} offences" in page.text
+    assert f"{fmt.number(row['scenario_p10'])}–{fmt.number(row['scenario_p90'])} offences" in page.text
+    rate = levels.loc["reoffending_rate"]
+    assert fmt.percent(rate["scenario"], 2) in page.text
+    assert fmt.signed(100 * rate["change"], 2, " pp") in page.text
+    assert f"{fmt.number(levels.loc['prison_places', 'scenario'])} places" in page.text
+    assert f"{fmt.signed(levels.loc['prison_places', 'change'], 1)} places" in page.text
+    assert f"{fmt.number(levels.loc['probation_caseload', 'scenario'])} cases" in page.text
+    for key in ("npv_gbp_m", "net_fiscal_cost_gbp_m"):
+        assert fmt.money_m(summary.loc[key, "value"]) in page.text
+        assert fmt.band(summary.loc[key, "p10"], summary.loc[key, "p90"], fmt.money_m) in page.text
+    assert f"£{summary.loc['benefit_cost_ratio', 'value']:.2f} per £1 spent" in page.text
+
+
+def test_html_lists_placements_funding_and_governance(page):
+    text = page.text
+    assert "Youth justice Full transfer" in text
+    assert "Pooled budget £12.0m a year" in text
+    assert "National share of the pooled budget 60%" in text
+    assert "Settlement length 3 years" in text
+    assert "Mayor with PCC functions" in text
+    assert "Strategic objectives 4 / 5" in text
+    assert "Governance readiness" in text
+
+
+def test_html_escapes_notes_and_keeps_them_in_order(html_text, page):
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+    assert OVERALL_NOTE in page.text and YOUTH_NOTE in page.text
+    text = page.text
+    decisions = text.index("Decisions captured")
+    overall = text.index("Overall decisions", decisions)
+    youth = text.index("Youth justice", overall)
+    assert decisions < overall < text.index(OVERALL_NOTE) < youth < text.index(YOUTH_NOTE)
+
+
+def test_html_sections_come_in_order(page):
+    text = page.text
+    order = ["What this shows", "Placements on the devolution spectrum", "Funding and governance",
+             "Headline results", "Reoffending, demand and money", "Evidence caveats", "Decisions captured", "Sources"]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions)
+    assert "Crest Advisory (2018)" in text and "Crest Advisory (2023)" in text and "evidence register" in text
+
+
+def test_html_lists_the_evidence_caveats(page):
+    register = load_register()
+    assumptions = [p for p in register.parameters.values() if p.status == "assumption"]
+    text = page.text
+    assert f"{len(assumptions)} of them are assumptions" in text
+    assert "Share of prison savings that is cashable" in text  # used by every scenario
+    assert "Effect of integrated offender management" in text  # probation is co-commissioned
+    assert "Effect of a perpetrator programme" not in text  # domestic abuse stays national
+    assert "Governance factor, mayor with PCC functions" in text
+    assert "Governance factor, Police and Crime Commissioner" not in text
+    assert "Years for a devolved service to reach full effect 2 → 3" in text  # the override, default → scenario
+
+
+def test_a_share_link_that_is_not_a_web_link_is_not_clickable(briefing):
+    page = _parse(briefing_html(dataclasses.replace(briefing, share_link="javascript:alert(1)")))
+    assert page.attrs("a") == []
+    assert "javascript:alert(1)" in page.text
+
+
+# ----------------------------------------------------------------------------------------------- PDF
+def test_pdf_has_pages_images_and_the_text(scenario, pdf, pdf_text_all):
+    assert len(pdf.pages) >= 2
+    assert sum(len(p.images) for p in pdf.pages) >= 5
+    assert scenario.name in pdf_text_all
+    assert SHARE_LINK in "".join(pdf_text_all.split())  # a long link wraps over lines
+    assert "Agree funding and governance by April <script>alert(1)</script>" in pdf_text_all
+    assert "Wales ? ask the YJB" in pdf_text_all  # accents dropped, unknown symbols become '?'
+    assert "Evidence caveats" in pdf_text_all and "Crest Advisory (2023)" in pdf_text_all
+
+
+def test_pdf_share_link_is_clickable(pdf):
+    uris = [annot.get_object().get("/A", {}).get("/URI") for annot in pdf.pages[0].get("/Annots", [])]
+    assert SHARE_LINK in uris
+
+
+def test_pdf_text_always_encodes():
+    assert pdf_text("£12.0m – “quoted” — ’") == "£12.0m – “quoted” — ’"
+    assert pdf_text("−5% → Ŵales ✓ 東京") == "–5% -> Wales ? ??"
+
+
+@given(st.text(max_size=200))
+def test_pdf_text_never_fails(text):
+    pdf_text(text).encode(PDF_ENCODING)
+
+
+def test_briefing_holds_png_charts(briefing):
+    assert len(briefing.charts) >= 6
+    assert all(png.startswith(PNG_SIGNATURE) for png in briefing.charts)
+    assert all(isinstance(f, Figure) and f.width > 0 and f.height > 0 for f in briefing.figures)
+
+
+# ----------------------------------------------------------------------------------------------- round trip
+def test_notes_survive_download_and_upload_into_the_briefing(scenario, view):
+    reloaded = parse_scenario(dump_scenario(scenario), source="download.yaml")
+    assert reloaded.notes == scenario.notes
+    page = _parse(briefing_html(build_briefing(reloaded, view, SHARE_LINK, generated=DAY)))
+    assert OVERALL_NOTE in page.text and YOUTH_NOTE in page.text
+
+
+def test_central_estimate_only_and_no_notes():
+    sc = load_scenario(GM_SCENARIO).with_changes(notes=[], horizon_years=3)
+    b = build_briefing(sc, run_view_uncached(sc, draws=0, seed=1), "", generated=DAY)
+    page = _parse(briefing_html(b))
+    assert "central estimates only" in page.text
+    assert "No decisions or notes were captured" in page.text
+    assert page.attrs("a") == []
+    assert len(pypdf.PdfReader(io.BytesIO(briefing_pdf(b))).pages) >= 2
+
+
+def test_file_names_are_safe(scenario):
+    assert briefing_filename(scenario, DAY, "pdf") == (
+        "briefing-greater-manchester-youth-justice-and-women-first-2026-03-04.pdf")
+    odd = scenario.with_changes(name="../Région <x> ✓")
+    assert briefing_filename(odd, DAY, "html") == "briefing-region-x-2026-03-04.html"
+    assert briefing_filename(scenario.with_changes(name="✓✓"), DAY, "html") == "briefing-scenario-2026-03-04.html"
