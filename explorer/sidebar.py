@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cjcore.areas import AREA_KEYS, get_area
+from cjcore.changes import all_changes
 from cjcore.scenario_io import builtin_scenarios, list_user_scenarios
 from explorer import state
 from explorer.urlstate import USER_PREFIX
@@ -26,8 +27,7 @@ def _on_scenario_change(widget: str) -> None:
 
 
 def _on_area_change(widget: str) -> None:
-    state.set_scenario(state.scenario().with_changes(area=st.session_state[widget]))
-    state.bump()
+    state.replace(state.scenario().with_changes(area=st.session_state[widget]))
 
 
 def _on_presenter_change(widget: str) -> None:
@@ -65,12 +65,20 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
     """
     sc = state.scenario()
     with slot:
-        changed = sc != state.origin()
-        if st.button("Reset to loaded scenario", disabled=not changed, width="stretch",
-                     help="Undo every change since the scenario was loaded."):
+        undo, redo = st.columns(2)
+        if undo.button("Undo", disabled=not state.can_undo(), width="stretch", help="Step back one change."):
+            state.undo()
+            st.rerun()
+        if redo.button("Redo", disabled=not state.can_redo(), width="stretch", help="Redo the change you undid."):
+            state.redo()
+            st.rerun()
+        changes = all_changes(state.origin(), sc)
+        if st.button("Reset to loaded scenario", disabled=not changes, width="stretch",
+                     help="Go back to the scenario as loaded (Undo brings your changes back)."):
             state.reset()
             st.rerun()
-        if changed:
-            st.caption("Changed since loading.")
+        if changes:
+            with st.expander(f"What changed since loading ({len(changes)})"):
+                st.markdown("\n".join(f"- {c}" for c in changes))
         st.markdown("**Share link** — opens this exact view")
         st.code(state.share_link(url_path), language=None, wrap_lines=True)

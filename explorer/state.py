@@ -22,6 +22,9 @@ _PRESENTER = "cj_presenter"
 _VERSION = "cj_version"
 _WARNINGS = "cj_link_warnings"
 _READY = "cj_ready"
+_UNDO = "cj_undo"
+_REDO = "cj_redo"
+MAX_HISTORY = 100
 
 
 def load_origin(key: str) -> Scenario:
@@ -66,23 +69,67 @@ def origin_key() -> str:
     return st.session_state[_ORIGIN_KEY]
 
 
+def _remember(current: Scenario) -> None:
+    undo = st.session_state.setdefault(_UNDO, [])
+    undo.append(current)
+    del undo[:-MAX_HISTORY]
+    st.session_state[_REDO] = []
+
+
 def set_scenario(new: Scenario) -> None:
-    """Replace the scenario after an edit made through a widget (widgets keep their state)."""
-    st.session_state[_SCENARIO] = new
+    """Replace the scenario after an edit made through a widget (widgets keep their state); undo can restore it."""
+    current = st.session_state[_SCENARIO]
+    if new != current:
+        _remember(current)
+        st.session_state[_SCENARIO] = new
 
 
 def load(key: str, loaded: Scenario) -> None:
     """Make a whole scenario current (from the library, an upload or a save) and redraw every control."""
+    if loaded != st.session_state[_SCENARIO]:
+        _remember(st.session_state[_SCENARIO])
     st.session_state[_ORIGIN_KEY] = key
     st.session_state[_ORIGIN] = loaded
     st.session_state[_SCENARIO] = loaded
     bump()
 
 
-def reset() -> None:
-    """Go back to the scenario as loaded."""
-    st.session_state[_SCENARIO] = origin()
+def replace(new: Scenario) -> None:
+    """Make an edited whole scenario current (YAML editor, upload) and redraw every control; undo can restore."""
+    set_scenario(new)
     bump()
+
+
+def reset() -> None:
+    """Go back to the scenario as loaded (undo can restore the edits)."""
+    set_scenario(origin())
+    bump()
+
+
+def can_undo() -> bool:
+    """Whether there is an edit to undo."""
+    return bool(st.session_state.get(_UNDO))
+
+
+def can_redo() -> bool:
+    """Whether there is an undone edit to redo."""
+    return bool(st.session_state.get(_REDO))
+
+
+def undo() -> None:
+    """Step back one edit."""
+    if can_undo():
+        st.session_state.setdefault(_REDO, []).append(st.session_state[_SCENARIO])
+        st.session_state[_SCENARIO] = st.session_state[_UNDO].pop()
+        bump()
+
+
+def redo() -> None:
+    """Step forward again after an undo."""
+    if can_redo():
+        st.session_state[_UNDO].append(st.session_state[_SCENARIO])
+        st.session_state[_SCENARIO] = st.session_state[_REDO].pop()
+        bump()
 
 
 def bump() -> None:

@@ -68,8 +68,7 @@ with editor:
         else:
             st.success("Valid.")
             if st.button("Apply changes", type="primary"):
-                state.set_scenario(edited)
-                state.bump()
+                state.replace(edited)
                 st.rerun()
 
     st.subheader("Upload")
@@ -85,7 +84,7 @@ with editor:
         else:
             if st.session_state.get("cj_last_upload") != digest:
                 st.session_state["cj_last_upload"] = digest
-                state.set_scenario(uploaded)
+                state.replace(uploaded)
                 st.rerun()
             st.success(f"Loaded {upload.name}: {uploaded.name}. Save it to keep it in your library.")
 

@@ -199,3 +199,36 @@ def test_sweep_shows_every_stage_for_the_chosen_function(make_app):
                                    "Devolved budget", "Full transfer"]
     avoided = table.loc["Reoffences avoided"]
     assert list(avoided) == sorted(avoided), "going further along the spectrum never avoids fewer reoffences"
+
+
+def test_undo_and_redo_restore_exact_scenarios(make_app):
+    at = make_app().run()
+    states = [at.session_state["cj_scenario"]]
+    next(s for s in at.select_slider if s.label == "Serious violence").set_value("co_design").run()
+    states.append(at.session_state["cj_scenario"])
+    at.switch_page(view("funding_governance")).run()
+    at.number_input[0].set_value(3.5).run()
+    states.append(at.session_state["cj_scenario"])
+    assert states[0] != states[1] != states[2]
+
+    def press(label: str) -> None:
+        next(b for b in at.button if b.label == label).click().run()
+
+    press("Undo")
+    assert at.session_state["cj_scenario"] == states[1]
+    assert at.number_input[0].value == states[1].funding.pooled_budget_gbp_m, "the control redraws"
+    press("Undo")
+    assert at.session_state["cj_scenario"] == states[0]
+    assert next(b for b in at.button if b.label == "Undo").disabled
+    press("Redo")
+    press("Redo")
+    assert at.session_state["cj_scenario"] == states[2]
+    assert next(b for b in at.button if b.label == "Redo").disabled
+
+
+def test_what_changed_lists_the_edits_since_loading(make_app):
+    at = make_app().run()
+    next(s for s in at.select_slider if s.label == "Custody budget").set_value("devolved_budget").run()
+    expander = next(e for e in at.expander if e.label.startswith("What changed since loading"))
+    assert "(1)" in expander.label
+    assert "Custody budget: National (today) → Devolved budget" in expander.markdown[0].value
