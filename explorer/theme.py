@@ -46,7 +46,8 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stWidgetLabel"] p { font-size: 1.25rem; }
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] { font-size: 1.1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
-[data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 3rem; }
+[data-testid="stMetricLabel"] { max-width: none; }
 [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
 .block-container { padding-top: 1rem; max-width: 100%; }

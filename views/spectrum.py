@@ -23,12 +23,15 @@ with controls:
     st.subheader("Placements")
     for function in FUNCTION_KEYS:
         stage = stage_control(function)
-        marker = " · ◆ report priority" if function in priority_functions else ""
-        st.caption(f"{STAGE[stage].description}{marker}")
+        marker = "◆ report priority" if function in priority_functions else ""
+        if not state.presenter():
+            st.caption(f"{STAGE[stage].description}{' · ' + marker if marker else ''}")
+        elif marker:
+            st.caption(marker)
 
 sc = state.scenario()
 with headlines:
-    headline_metrics(run_view(sc), columns=5, compact=True)
+    headline_metrics(run_view(sc), columns=3 if state.presenter() else 5, compact=True)
 with picture:
     st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:

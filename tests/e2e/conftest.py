@@ -13,15 +13,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Route
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
 
-from tests.e2e.helpers import EXCEPTION, HARMLESS_404_PATH
+from tests.e2e.helpers import EXCEPTION, HARMLESS_404_PATH, TIMEOUT_MS
+
+# `expect(...)` waits 5 s by default: too tight for a rerun on a cold, busy 2-core CI machine.
+expect.set_options(timeout=TIMEOUT_MS / 2)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 30.0
@@ -153,30 +156,65 @@ def _is_harmless(message: ConsoleMessage) -> bool:
     return "404" in message.text and bool(HARMLESS_404_PATH.match(path))
 
 
-@pytest.fixture
-def app_page(page: Page, app_server_info: AppServer) -> Iterator[Page]:
-    """A page that reaches only this machine and fails the test on console errors or a shown exception."""
-    errors: list[str] = []
-    blocked: list[str] = []
+class PageGuard:
+    """Keeps a page on this machine and records console errors, page errors and blocked requests."""
 
-    def local_only(route: Route) -> None:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        page.route("**/*", self._local_only)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+
+    def _local_only(self, route: Route) -> None:
         if urlparse(route.request.url).hostname in LOCAL_HOSTS:
             route.continue_()
         else:
-            blocked.append(route.request.url)
+            self.blocked.append(route.request.url)
             route.abort()
 
-    def on_console(message: ConsoleMessage) -> None:
+    def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error" and not _is_harmless(message):
-            errors.append(f"console error: {message.text} (at {message.location.get('url')})")
+            self.errors.append(f"console error: {message.text} (at {message.location.get('url')})")
 
-    page.route("**/*", local_only)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    def check(self, log_path: Path) -> None:
+        """Fail on any console error, page error or exception element shown by the app."""
+        context = f"\nblocked requests: {self.blocked}\nserver log tail:\n{_log_tail(log_path)}"
+        assert not self.errors, "\n".join(self.errors) + context
+        if not self.page.is_closed():
+            exceptions = self.page.locator(EXCEPTION)
+            assert exceptions.count() == 0, f"app shows an exception: {exceptions.first.inner_text()}" + context
+
+
+@pytest.fixture
+def app_page(page: Page, app_server_info: AppServer) -> Iterator[Page]:
+    """A page that reaches only this machine and fails the test on console errors or a shown exception."""
+    guard = PageGuard(page)
     yield page
+    guard.check(app_server_info.log_path)
 
-    context = f"\nblocked requests: {blocked}\nserver log tail:\n{_log_tail(app_server_info.log_path)}"
-    assert not errors, "\n".join(errors) + context
-    if not page.is_closed():
-        exceptions = page.locator(EXCEPTION)
-        assert exceptions.count() == 0, f"app shows an exception: {exceptions.first.inner_text()}" + context
+
+@pytest.fixture
+def fresh_app_page(
+    browser: Browser, browser_context_args: dict, app_server_info: AppServer
+) -> Iterator[Callable[..., Page]]:
+    """Open pages in new browser contexts (a new visitor: no cookies, no session), guarded like `app_page`.
+
+    Call it with optional context arguments, e.g. `fresh_app_page(viewport={"width": 1920, "height": 1080})`.
+    """
+    opened: list[tuple[BrowserContext, PageGuard]] = []
+
+    def open_page(**context_args: object) -> Page:
+        context = browser.new_context(**{**browser_context_args, "base_url": app_server_info.url, **context_args})
+        page = context.new_page()
+        opened.append((context, PageGuard(page)))
+        return page
+
+    yield open_page
+    try:
+        for _, guard in opened:
+            guard.check(app_server_info.log_path)
+    finally:
+        for context, _ in opened:
+            context.close()

@@ -51,3 +51,95 @@ def selectbox(page: Page, label: str | None = None) -> Locator:
     if label is not None:
         box = box.filter(has_text=label)
     return box.get_by_role("combobox")
+
+
+# --- The explorer's own page furniture ------------------------------------------------------------------------
+METRIC = '[data-testid="stMetric"]'
+METRIC_LABEL = '[data-testid="stMetricLabel"]'
+SLIDER = '[data-testid="stSlider"]'
+MULTISELECT = '[data-testid="stMultiSelect"]'
+DATAFRAME = '[data-testid="stDataFrame"]'
+FILE_INPUT = '[data-testid="stFileUploader"] input[type="file"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+HEADER = '[data-testid="stHeader"]'
+REOFFENCES = "Reoffences"
+
+# True when at least `minimum` charts are visible and each visible one has its SVG drawn with a mark in it.
+# Charts in tabs that are not selected are in the page but hidden (and not drawn): they do not count.
+_CHARTS_PAINTED_JS = """([selector, minimum]) => {
+  const charts = [...document.querySelectorAll(selector)].filter(chart => chart.checkVisibility());
+  if (charts.length < minimum) return false;
+  return charts.every(chart => {
+    const svg = chart.querySelector('svg.marks');
+    if (!svg || svg.getBoundingClientRect().width <= 0) return false;
+    return [...svg.querySelectorAll('g.role-mark')].some(g => g.childElementCount > 0);
+  });
+}"""
+
+
+def number(text: str) -> float:
+    """A displayed figure back as a number: '115,402' -> 115402, '27.56%' -> 27.56, '£10.6m' -> 10.6."""
+    cleaned = text.strip().replace(",", "").replace("£", "").replace("%", "").replace("−", "-").removesuffix("m")
+    return float(cleaned)
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the headline card with exactly this label."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    card = page.locator(METRIC).filter(has=page.locator(METRIC_LABEL, has_text=exact))
+    return card.locator(METRIC_VALUE)
+
+
+def headline_figures(page: Page) -> dict[str, str]:
+    """Every headline card on the page: label -> value as shown."""
+    figures = {}
+    for card in page.locator(METRIC).all():
+        figures[card.locator(METRIC_LABEL).inner_text().strip()] = card.locator(METRIC_VALUE).inner_text().strip()
+    return figures
+
+
+def stage_slider(page: Page, label: str) -> Locator:
+    """The keyboard-focusable thumb input of the slider with this label (stage control or number slider)."""
+    label_pattern = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    slider = page.locator(SLIDER).filter(has=page.get_by_test_id("stWidgetLabel").filter(has_text=label_pattern))
+    return slider.locator('input[type="range"]')
+
+
+def press_on_slider(page: Page, label: str, key: str = "ArrowRight") -> str:
+    """Move a slider one step with the keyboard; return the value it then shows (its text, else its number).
+
+    Returns as soon as the slider itself has moved: wait for the app's response (e.g. a headline), then idle.
+    """
+    thumb = stage_slider(page, label)
+    expect(thumb).to_have_count(1)
+    before = thumb.input_value()
+    thumb.focus()
+    thumb.press(key)
+    expect(thumb).not_to_have_value(before)
+    return thumb.get_attribute("aria-valuetext") or thumb.input_value()
+
+
+def wait_charts_painted(page: Page, minimum: int = 1, within: str = "", timeout: float = TIMEOUT_MS) -> None:
+    """Wait until at least `minimum` charts are visible (inside `within`, if given) and all visible ones are drawn."""
+    selector = f"{within} {CHART}".strip()
+    page.wait_for_function(_CHARTS_PAINTED_JS, arg=[selector, minimum], timeout=timeout)
+
+
+def go_to(page: Page, title: str, heading: str | re.Pattern, timeout: float = TIMEOUT_MS) -> None:
+    """Follow the sidebar link to a view and wait until its heading shows and the app is idle."""
+    page.locator(NAV_LINK).filter(has_text=title).click()
+    expect(page.locator("h1").filter(has_text=heading)).to_be_visible(timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def download(page: Page, label: str, timeout: float = TIMEOUT_MS) -> tuple[str, bytes]:
+    """Click the download button with this label; return the suggested file name and the bytes."""
+    button = page.locator(DOWNLOAD_BUTTON).filter(has_text=label)
+    expect(button).to_have_count(1, timeout=timeout)
+    with page.expect_download(timeout=timeout) as info:
+        button.get_by_role("button").click()
+    item = info.value
+    failure = item.failure()
+    assert failure is None, f"download of {label!r} failed: {failure}"
+    with open(item.path(), "rb") as handle:
+        return item.suggested_filename, handle.read()
