@@ -7,7 +7,7 @@ pass computes both. Nothing is cached: the same scenario and seed always give th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -222,92 +222,203 @@ class Flows:
         return self.agency_cost.sum(axis=2)
 
 
+def direct_saving_per_participant(p: Params, prog: Programme, cohorts: Cohorts) -> np.ndarray:
+    """Each participant's direct cashable saving to national budgets, £, shape (draws, interventions, cohorts).
+
+    The reoffences they do not commit (effect × their cohort's reoffences per member) at the national cashable
+    cost of a reoffence (courts, prisons, probation), plus the custodial sentences diverted to the community
+    (prison place-years saved less the probation case-years added). Floored at 0. It is linear in the
+    participants, so each participant carries a fixed saving: that is what lets the funding allocation count it.
+    """
+    national_per_reoffence = (
+        p["court_cases_per_offence"] * p["court_cost_per_case_gbp"] * p["cashable_share_courts"]
+        + p["custody_per_offence"] * p["prison_years_per_custodial_sentence"] * p["prison_cost_per_place_gbp"]
+        * p["cashable_share_prisons"]
+        + p["probation_years_per_offence"] * p["probation_cost_per_case_gbp"] * p["cashable_share_probation"]
+    )  # (D,) £
+    per_diverted_sentence = (
+        p["prison_years_per_custodial_sentence"] * p["prison_cost_per_place_gbp"] * p["cashable_share_prisons"]
+        - p["community_order_years"] * p["probation_cost_per_case_gbp"] * p["cashable_share_probation"]
+    )  # (D,) £
+    per_member = cohorts.rate * cohorts.frequency  # (D, C) reoffences per member of each cohort
+    saving = per_member[:, None, :] * (
+        prog.effect[:, :, None] * national_per_reoffence[:, None, None]
+        + prog.diversion[:, :, None] * (p["custody_per_offence"] * per_diverted_sentence)[:, None, None]
+    )
+    return np.maximum(saving, 0.0)
+
+
+def retained_share(scenario: Scenario, p: Params, prog: Programme) -> np.ndarray:
+    """Share of its direct savings the area keeps for each intervention, shape (I,).
+
+    `savings_retained` of the stage where the intervention's function is placed — or of an earlier stage if an
+    override makes that one keep more, as in `control`: a function placed further along the spectrum keeps at
+    least what an earlier stage would (0 at `national`).
+    """
+    by_stage = np.maximum.accumulate(
+        [0.0] + [p.scalar(f"stage.{s}.savings_retained") for s in STAGE_KEYS[1:]])
+    return by_stage[[STAGE_KEYS.index(scenario.stage_of(f)) for f in FUNCTION_KEYS]][prog.function_index]
+
+
 def simulate(scenario: Scenario, p: Params, baseline: Flows | None = None) -> Flows:
     """Step the area's cohorts through the horizon under a scenario's placements, funding and governance.
 
     `baseline` (the same simulation with every function national) supplies the costs against which savings
-    are counted; without it the run is itself the baseline and has no savings.
+    are counted; without it the run is itself the baseline and has no savings. See `simulate_variants`.
     """
-    horizon = scenario.horizon_years
-    cohorts = baseline_cohorts(scenario.area, p)
+    return simulate_variants([scenario], p, baseline)[0]
+
+
+def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows | None = None,
+                      headline_only: bool = False) -> list[Flows]:
+    """`simulate` for several scenarios of one area and horizon at once (a leading variant axis), as `sweep` needs.
+
+    With `headline_only`, each cohort metric is kept summed over the cohorts (a last axis of length 1) and the
+    rate, participants and per-intervention detail are left empty (length 0): enough for `Run.summary` and a
+    fraction of the memory, which is what makes a sweep over every area fast. Such flows are not for
+    `Run.frame` or `Run.drivers`.
+
+    Funding is decided each year so that moving a function along the spectrum can never raise total
+    reoffences over the horizon (other things equal). Three choices make that exact rather than approximate:
+
+    1. *Places are commissioned on the baseline cohort.* An intervention's participants are
+       eligible share × max reach × realisation × the area's baseline cohort, so what a year's programme can buy
+       does not depend on earlier years' results (as the cohort shrinks, the same places serve a slightly larger
+       share of it). Then reoffenders = r × (N_t − Σ participants × effect) is linear in the participants.
+    2. *Interventions are ranked by reoffences avoided over the rest of the horizon per net pound.* A reoffender
+       avoided in cohort c also leaves the next cohort smaller by the return share h, and so on: each
+       reoffence avoided in year t is worth M_c,t = Σ_k (h r_c)^k, k = 0 .. H−1−t, reoffences over the horizon.
+       Ranking on the current year alone let a programme for low-rate adults displace one for high-rate young
+       people and so raise later years' reoffending (a counterexample found by hypothesis).
+    3. *The area keeps its share of each participant's direct saving (`direct_saving_per_participant` ×
+       `retained_share`) and reinvests it in the same year.* Reinvesting next year from savings weighted by each
+       intervention's share of the reoffences avoided let an unfunded intervention displace a budget-holding
+       one that would have paid for more next year, and diluted the others' weights (also a counterexample).
+       Netting the reinvested share off each intervention's cost makes the loop part of this year's choice.
+
+    Each year is then a fractional knapsack — maximise Σ value × share subject to Σ net cost × share ≤ pooled
+    budget — which funding in order of value per net pound solves exactly; a further stage only adds capacity,
+    so the optimum cannot fall. (Exact while the rate clip does not bind: effects far below 1, as in the
+    register.) Self-financing interventions (net cost ≤ 0: the savings kept and reinvested cover the cost) run in
+    full and their surplus pays for others, even in a year with no pooled budget; anything else needs money
+    from the pooled budget, so with none and no reinvestment nothing runs.
+    """
+    first = scenarios[0]
+    horizon = first.horizon_years
+    if any(s.area != first.area or s.horizon_years != horizon for s in scenarios):
+        raise ValueError("simulate_variants needs scenarios of one area and horizon")
+    n_var = len(scenarios)
+    cohorts = baseline_cohorts(first.area, p)
     prog = programme(p)
     n_draws, n_iv = p.n, len(prog.interventions)
-    ctrl = control(scenario, p, horizon)[prog.function_index]  # (I, T)
-    delivery = ctrl * fidelity(scenario, p) * sustain(scenario, p, horizon)[None, :]  # (I, T)
-    retained_share = np.array([p.scalar(f"stage.{s}.savings_retained") if s != "national" else 0.0
-                               for s in (scenario.stage_of(f) for f in FUNCTION_KEYS)])[prog.function_index]
-    pooled = scenario.funding.pooled_budget_gbp_m * funding_in_place(scenario, horizon)
-    reinvest = scenario.funding.reinvest_share
+    n_cohorts = cohorts.size.shape[1]
+    delivery = np.stack([control(s, p, horizon)[prog.function_index] * fidelity(s, p) * sustain(s, p, horizon)[None, :]
+                         for s in scenarios])  # (V, I, T)
+    pooled = np.stack([s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon) for s in scenarios])  # (V, T)
+    reinvest = np.array([s.funding.reinvest_share for s in scenarios])  # (V,)
     rho = p["cohort_return_share"][:, None]
     entrants = cohorts.size - rho * cohorts.size * cohorts.rate
     unit_cost = np.stack([p[_UNIT_COST[a]] for a in AGENCIES], axis=1)  # (D, A)
     cashable_share = np.stack([p[_CASHABLE[a]] for a in AGENCIES], axis=1)
-    national = np.array([a in NATIONAL_AGENCIES for a in AGENCIES])
+    custody, time_served = p["custody_per_offence"][:, None], p["prison_years_per_custodial_sentence"][:, None]
+    probation_years, community_years = p["probation_years_per_offence"][:, None], p["community_order_years"][:, None]
+    arrest_ratio, court_ratio = p["arrests_per_offence"][:, None], p["court_cases_per_offence"][:, None]
+    cost_per_reoffence = p["cost_per_reoffence_gbp"] / 1e6
 
-    out: dict[str, list[np.ndarray]] = {k: [] for k in Flows.__dataclass_fields__}
-    size = cohorts.size.copy()
-    carried = np.zeros(n_draws)  # savings reinvested from the year before, £m
+    # Per intervention at full realisation (realisation 1): participants by cohort, their effect and diversion
+    # summed over participants, first-order reoffences avoided, gross cost, savings kept and net cost (£m).
+    places = prog.reach * cohorts.size[:, None, :]  # (D, I, C)
+    per_member = cohorts.rate * cohorts.frequency  # (D, C) reoffences per cohort member
+    effect_places = places * prog.effect[:, :, None]
+    diversion_places = places * prog.diversion[:, :, None]
+    avoided_unit = (effect_places * per_member[:, None, :]).sum(axis=2)  # (D, I)
+    gross_unit = places.sum(axis=2) * prog.cost / 1e6  # (D, I)
+    saving_unit = (places * direct_saving_per_participant(p, prog, cohorts)).sum(axis=2) / 1e6  # (D, I)
+    kept_unit = np.stack([retained_share(s, p, prog) for s in scenarios])[:, None, :] * saving_unit  # (V, D, I)
+    net_unit = gross_unit - reinvest[:, None, None] * kept_unit  # (V, D, I)
+    # Horizon worth of a reoffence avoided in year t (central): M_c,t = sum_k (h r_c)^k, k = 0 .. H-1-t.
+    growth = rho[0, 0] * cohorts.rate[0]  # (C,)
+    worth = np.stack([(growth[:, None] ** np.arange(horizon - t)[None, :]).sum(axis=1) for t in range(horizon)],
+                     axis=1)  # (C, T)
+    value_unit = (effect_places[0] * per_member[0][None, :]) @ worth  # (I, T) central
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.where(net_unit[:, 0, :, None] > 0, value_unit[None] / net_unit[:, 0, :, None], np.inf)  # (V, I, T)
+
+    per_year = {"cost_of_reoffending", "intervention_spend", "funds_available", "cashable_savings",
+                "retained_savings", "reinvested_savings"}
+    last_axis = {"agency_cost": (len(AGENCIES),), "realisation": (n_iv,), "reoffences_avoided_by": (n_iv,),
+                 "spend_by": (n_iv,)}
+    # Funding order as a mask: ahead[v, j, i] = 1 when intervention j is funded before i (same for all draws).
+    # A matrix product with it gives the money taken by those ahead, without reordering every draw.
+    rank = np.argsort(np.argsort(-ratio, axis=1, kind="stable"), axis=1)  # (V, I, T) 0 = funded first
+    ahead = (rank[:, :, None, :] < rank[:, None, :, :]).astype(float)  # (V, j, i, T)
+
+    # Results are written year-first (contiguous) and handed out as (draws, years, ...) views. Sums over the
+    # short cohort and intervention axes use a product with a vector of ones, much faster than .sum there.
+    ones_c, ones_i = np.ones(n_cohorts), np.ones(n_iv)
+    lean = {"reoffending_rate", "participants", "realisation", "reoffences_avoided_by", "spend_by"}
+    summed = {k for k in Flows.__dataclass_fields__ if k not in per_year and k not in last_axis}
+    if headline_only:
+        last_axis = {**last_axis, **dict.fromkeys(lean, (0,)), **dict.fromkeys(summed - lean, (1,))}
+    out = {k: np.zeros((horizon, n_var, n_draws, *(() if k in per_year else last_axis.get(k, (n_cohorts,)))))
+           for k in Flows.__dataclass_fields__}
+    size = np.broadcast_to(cohorts.size, (n_var, n_draws, n_cohorts))
+    nothing = np.zeros((n_var, n_draws, n_cohorts))
     for t in range(horizon):
-        # Funds go first to the interventions that avoid most reoffences per pound (central estimate).
-        per_participant_avoided = (prog.reach[0] * size[0] * cohorts.rate[0] * cohorts.frequency[0]).sum(axis=1)
-        per_participant_cost = (prog.reach[0] * size[0]).sum(axis=1) * prog.cost[0]
-        value_per_pound = np.divide(per_participant_avoided * prog.effect[0], per_participant_cost,
-                                    out=np.zeros(n_iv), where=per_participant_cost > 0)
-        order = np.argsort(-value_per_pound, kind="stable")
-        capacity = (prog.reach * size[:, None, :]).sum(axis=2) * prog.cost * delivery[:, t] / 1e6  # (D, I) £m
-        funds = pooled[t] + carried
-        cap = capacity[:, order]
-        before = np.cumsum(cap, axis=1) - cap
-        funded = np.zeros_like(cap)
-        np.divide(funds[:, None] - before, cap, out=funded, where=cap > 0)
-        share_funded = np.empty_like(funded)
-        share_funded[:, order] = np.clip(funded, 0.0, 1.0)
-        realisation = delivery[:, t] * share_funded  # (D, I)
-
-        uptake = prog.reach * realisation[:, :, None]  # (D, I, C) share of each cohort taking part
-        reduction = (uptake * prog.effect[:, :, None]).sum(axis=1)
+        realisation = np.zeros((n_var, n_draws, n_iv))
+        if delivery[:, :, t].any():
+            # Self-financing interventions first, then the most reoffences avoided per net pound (central).
+            net = net_unit * delivery[:, None, :, t]  # (V, D, I) £m at this year's delivery
+            before = np.matmul(net, ahead[:, :, :, t])  # money for the interventions funded earlier
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                funded = np.where(net > 0, (pooled[:, t, None, None] - before) / net, 1.0)
+            realisation = delivery[:, None, :, t] * np.clip(funded, 0.0, 1.0)
+        if realisation.any():
+            weights = realisation[:, :, None, :]  # (V, D, 1, I)
+            participants = np.matmul(weights, places)[:, :, 0, :]  # (V, D, C)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                reduction = np.where(size > 0, np.matmul(weights, effect_places)[:, :, 0, :] / size, 0.0)
+                diverted = np.where(size > 0, np.matmul(weights, diversion_places)[:, :, 0, :] / size, 0.0)
+            diverted_share = np.clip(diverted, 0.0, 1.0)
+        else:
+            participants = reduction = diverted_share = nothing
         rate = cohorts.rate * np.clip(1.0 - reduction, 0.0, 1.0)
         reoffenders = size * rate
         reoffences = reoffenders * cohorts.frequency
-        avoided_by = (uptake * prog.effect[:, :, None] * (size * cohorts.rate * cohorts.frequency)[:, None, :]
-                      ).sum(axis=2)
-        diverted_share = np.clip((uptake * prog.diversion[:, :, None]).sum(axis=1), 0.0, 1.0)
-        sentences = reoffences * p["custody_per_offence"][:, None]
+        sentences = reoffences * custody
         receptions = sentences * (1.0 - diverted_share)
-        places = receptions * p["prison_years_per_custodial_sentence"][:, None]
-        caseload = (reoffences * p["probation_years_per_offence"][:, None]
-                    + (sentences - receptions) * p["community_order_years"][:, None])
-        arrests = reoffences * p["arrests_per_offence"][:, None]
-        courts = reoffences * p["court_cases_per_offence"][:, None]
-        volumes = np.stack([arrests.sum(1), courts.sum(1), places.sum(1), caseload.sum(1)], axis=1)
-        agency_cost = volumes * unit_cost / 1e6
-        spend_by = capacity * share_funded
-
-        if baseline is None:
-            cashable = retained = np.zeros(n_draws)
-        else:
-            saving = baseline.agency_cost[:, t] - agency_cost  # (D, A)
-            cashable = (saving * cashable_share).sum(axis=1)
-            national_cashable = np.maximum((saving * cashable_share)[:, national].sum(axis=1), 0.0)
-            total_avoided = avoided_by.sum(axis=1)
-            weights = np.divide(avoided_by, total_avoided[:, None], out=np.zeros_like(avoided_by),
-                                where=total_avoided[:, None] > 0)
-            retained = national_cashable * (weights * retained_share).sum(axis=1)
+        places_used = receptions * time_served
+        caseload = reoffences * probation_years + (sentences - receptions) * community_years
+        arrests = reoffences * arrest_ratio
+        courts = reoffences * court_ratio
+        volumes = np.stack([arrests @ ones_c, courts @ ones_c, places_used @ ones_c, caseload @ ones_c], axis=2)
+        agency_cost = volumes * unit_cost / 1e6  # (V, D, A)
+        spend_by = gross_unit * realisation
+        retained = (kept_unit * realisation) @ ones_i  # (V, D)
+        if baseline is not None:
+            out["cashable_savings"][t] = ((baseline.agency_cost[:, t] - agency_cost) * cashable_share).sum(2)
 
         for key, value in (
             ("cohort_size", size), ("reoffending_rate", rate), ("reoffenders", reoffenders),
             ("reoffences", reoffences), ("arrests", arrests), ("court_cases", courts),
-            ("custody_receptions", receptions), ("prison_places", places), ("probation_caseload", caseload),
-            ("participants", (uptake * size[:, None, :]).sum(axis=1)), ("agency_cost", agency_cost),
-            ("cost_of_reoffending", reoffences.sum(1) * p["cost_per_reoffence_gbp"] / 1e6),
-            ("intervention_spend", spend_by.sum(1)), ("funds_available", funds), ("cashable_savings", cashable),
-            ("retained_savings", retained), ("reinvested_savings", reinvest * retained),
-            ("realisation", realisation), ("reoffences_avoided_by", avoided_by), ("spend_by", spend_by),
+            ("custody_receptions", receptions), ("prison_places", places_used), ("probation_caseload", caseload),
+            ("participants", participants), ("agency_cost", agency_cost),
+            ("cost_of_reoffending", (reoffences @ ones_c) * cost_per_reoffence),
+            ("intervention_spend", spend_by @ ones_i), ("retained_savings", retained),
+            ("funds_available", pooled[:, t, None] + reinvest[:, None] * retained),
+            ("reinvested_savings", reinvest[:, None] * retained),
+            ("realisation", realisation), ("reoffences_avoided_by", avoided_unit * realisation),
+            ("spend_by", spend_by),
         ):
-            out[key].append(value)
-        carried = reinvest * retained
+            if not headline_only:
+                out[key][t] = value
+            elif key in summed - lean:
+                out[key][t, ..., 0] = value @ ones_c
+            elif key not in lean:
+                out[key][t] = value
         size = entrants + rho * reoffenders
-    return Flows(**{k: np.stack(v, axis=1) for k, v in out.items()})
+    out = {k: np.moveaxis(v, 0, 2) for k, v in out.items()}  # (V, D, T, ...)
+    return [Flows(**{k: v[i] for k, v in out.items()}) for i in range(n_var)]
 
 
 def national_placements(scenario: Scenario) -> Scenario:
@@ -402,19 +513,19 @@ class Run:
     @cached_property
     def summary(self) -> pd.DataFrame:
         """Headline figures over the horizon: central value with p10 / median / p90 over the draws."""
-        rows = []
         draws = self.headline_draws
+        values = np.stack([draws[key] for key, _, _ in HEADLINES])  # (headlines, 1 + draws)
+        bands = (np.percentile(values[:, 1:], _PERCENTILES, axis=1) if self.draws
+                 else np.full((len(_PERCENTILES), len(HEADLINES)), np.nan))
+        central = values[:, 0].copy()
+        chance = HEADLINE_KEYS.index("chance_npv_positive")
         npv = draws["npv_gbp_m"]
-        for key, label, unit in HEADLINES:
-            values = draws[key]
-            if key == "chance_npv_positive":
-                chance = float((npv[1:] > 0).mean()) if self.draws else float(npv[0] > 0)
-                rows.append((key, label, unit, chance, np.nan, np.nan, np.nan))
-                continue
-            p10, p50, p90 = _bands(values[:, None]) if self.draws else (np.nan,) * 3
-            rows.append((key, label, unit, float(values[0]), float(np.ravel(p10)[0]),
-                         float(np.ravel(p50)[0]), float(np.ravel(p90)[0])))
-        return pd.DataFrame(rows, columns=["key", "label", "unit", "value", "p10", "median", "p90"]).set_index("key")
+        central[chance] = float((npv[1:] > 0).mean()) if self.draws else float(npv[0] > 0)
+        bands[:, chance] = np.nan
+        return pd.DataFrame({
+            "label": [h[1] for h in HEADLINES], "unit": [h[2] for h in HEADLINES], "value": central,
+            "p10": bands[0], "median": bands[1], "p90": bands[2],
+        }, index=pd.Index(HEADLINE_KEYS, name="key"))
 
     def headline(self, key: str) -> float:
         """One headline figure's central value."""
@@ -482,12 +593,15 @@ def sweep(scenario: Scenario, function: str, draws: int = 0, seed: int | None = 
     """Headline figures with one function placed at every stage in turn, other things equal."""
     if function not in FUNCTION_KEYS:
         raise ValueError(f"unknown function {function!r}; allowed: {', '.join(FUNCTION_KEYS)}")
+    if draws < 0:
+        raise ValueError("draws must be 0 or more")
     params = Params(scenario.overrides, draws, seed)
-    base = simulate(national_placements(scenario), params)
+    base = simulate_variants([national_placements(scenario)], params, headline_only=True)[0]
+    variants = [scenario.with_changes(placements={**scenario.placements, function: stage}) for stage in STAGE_KEYS]
     rows = []
-    for stage in STAGE_KEYS:
-        variant = scenario.with_changes(placements={**scenario.placements, function: stage})
-        summary = Run(variant, base, simulate(variant, params, baseline=base), params).summary
+    flows_by_stage = simulate_variants(variants, params, baseline=base, headline_only=True)
+    for stage, variant, flows in zip(STAGE_KEYS, variants, flows_by_stage, strict=True):
+        summary = Run(variant, base, flows, params).summary
         summary = summary.assign(stage=stage, current=stage == scenario.stage_of(function))
         rows.append(summary.reset_index())
     return pd.concat(rows, ignore_index=True)
