@@ -372,7 +372,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
             before = np.matmul(net, ahead[:, :, :, t])  # money for the interventions funded earlier
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 funded = np.where(net > 0, (pooled[:, t, None, None] - before) / net, 1.0)
-            realisation = delivery[:, None, :, t] * np.clip(funded, 0.0, 1.0)
+            # Nothing runs in a year without a pooled budget, not even a programme that would pay for itself.
+            realisation = delivery[:, None, :, t] * np.clip(funded, 0.0, 1.0) * (pooled[:, t] > 0)[:, None, None]
         if realisation.any():
             weights = realisation[:, :, None, :]  # (V, D, 1, I)
             participants = np.matmul(weights, places)[:, :, 0, :]  # (V, D, C)
