@@ -23,6 +23,7 @@ from cjcore.vocab import (
     FUNCTION_KEYS,
     METRIC,
     SERIES_BASELINE,
+    SERIES_DEFAULT_BASELINE,
     SERIES_SCENARIO,
     STAGE_KEYS,
 )
@@ -356,7 +357,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     # Results are written year-first (contiguous) and handed out as (draws, years, ...) views. Sums over the
     # short cohort and intervention axes use a product with a vector of ones, much faster than .sum there.
     ones_c, ones_i = np.ones(n_cohorts), np.ones(n_iv)
-    lean = {"reoffending_rate", "participants", "realisation", "reoffences_avoided_by", "spend_by"}
+    lean = {"reoffending_rate", "participants", "realisation", "reoffences_avoided_by"}
     summed = {k for k in Flows.__dataclass_fields__ if k not in per_year and k not in last_axis}
     if headline_only:
         last_axis = {**last_axis, **dict.fromkeys(lean, (0,)), **dict.fromkeys(summed - lean, (1,))}
@@ -444,15 +445,30 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("npv_gbp_m", "Net present value (benefit − spend, discounted)", "£m"),
     ("benefit_cost_ratio", "Benefit–cost ratio", "£ of benefit per £ spent"),
     ("chance_npv_positive", "Chance that benefits exceed costs", "share of uncertainty draws"),
+    ("area_net_gbp_m", "Net position of the area (PCC or mayor)", "£m, discounted"),
+    ("chance_area_breaks_even", "Chance that the area breaks even", "share of uncertainty draws"),
 )
+#: Headlines that are a share of the draws, computed from another headline: (chance key, from key).
+_CHANCES = (("chance_npv_positive", "npv_gbp_m"), ("chance_area_breaks_even", "area_net_gbp_m"))
 HEADLINE_KEYS: tuple[str, ...] = tuple(h[0] for h in HEADLINES)
 
 
-def _headlines(base: Flows, scen: Flows, discount_rate: np.ndarray) -> dict[str, np.ndarray]:
-    """Headline figures over the horizon, one value per draw."""
+def economic_benefit(base: Flows, scen: Flows, p: Params) -> np.ndarray:
+    """Economic and social benefit per draw and year (£m): the victims' and society's share of each reoffence
+    avoided plus every justice agency's saving (which also counts custodial sentences diverted).
+    """
+    from cjcore.money import system_cost_per_reoffence
+
+    avoided = base.reoffences.sum(axis=2) - scen.reoffences.sum(axis=2)
+    beyond = (p["cost_per_reoffence_gbp"] - system_cost_per_reoffence(p))[:, None] / 1e6
+    return avoided * beyond + (base.agency_cost - scen.agency_cost).sum(axis=2)
+
+
+def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
+    """Headline figures over the horizon, one value per draw (area figures are added by Run)."""
     horizon = base.reoffences.shape[1]
-    factor = (1 + discount_rate[:, None]) ** -np.arange(horizon)[None, :]
-    benefit = base.cost_of_reoffending - scen.cost_of_reoffending
+    factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
+    benefit = economic_benefit(base, scen, p)
     pv_benefit = (benefit * factor).sum(1)
     pv_spend = (scen.intervention_spend * factor).sum(1)
     npv = pv_benefit - pv_spend
@@ -483,7 +499,6 @@ def _headlines(base: Flows, scen: Flows, discount_rate: np.ndarray) -> dict[str,
         "economic_benefit_gbp_m": benefit.sum(1),
         "npv_gbp_m": npv,
         "benefit_cost_ratio": np.divide(pv_benefit, pv_spend, out=np.full_like(npv, np.nan), where=pv_spend > 0),
-        "chance_npv_positive": np.full_like(npv, np.nan),
     }
 
 
@@ -499,17 +514,48 @@ def _bands(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class Run:
     """A projection: the scenario, its baseline, and tidy views of both (built on first use)."""
 
-    def __init__(self, scenario: Scenario, baseline: Flows, flows: Flows, params: Params) -> None:
+    def __init__(self, scenario: Scenario, baseline: Flows, flows: Flows, params: Params,
+                 default_baseline: Flows | None = None) -> None:
         self.scenario = scenario
         self.baseline = baseline
         self.flows = flows
+        self.params = params
         self.draws = params.n - 1
-        self._discount = params["discount_rate"]
+        #: The baseline under the register's default assumptions (the same as `baseline` without overrides).
+        self.default_baseline = baseline if default_baseline is None else default_baseline
 
     @cached_property
     def headline_draws(self) -> dict[str, np.ndarray]:
         """Each headline figure for the central estimate (index 0) and every draw."""
-        return _headlines(self.baseline, self.flows, self._discount)
+        from cjcore.money import area_net_pv
+
+        draws = _headlines(self.baseline, self.flows, self.params)
+        draws["area_net_gbp_m"] = area_net_pv(self, self.money)
+        for chance, source in _CHANCES:
+            values = draws[source]
+            draws[chance] = np.full_like(values, float((values[1:] > 0).mean()) if self.draws else float(values[0] > 0))
+        return draws
+
+    @cached_property
+    def money(self) -> np.ndarray:
+        """£m by draw, year, agency and money category (see cjcore.money)."""
+        from cjcore.money import agency_money
+
+        return agency_money(self)
+
+    @cached_property
+    def agency_frame(self) -> pd.DataFrame:
+        """Tidy money by agency: year, agency, category, value, p10, p90."""
+        from cjcore.money import agency_frame
+
+        return agency_frame(self, self.money)
+
+    @cached_property
+    def agency_summary(self) -> pd.DataFrame:
+        """Per agency over the horizon: puts in, gets back, net, return on investment, payback year."""
+        from cjcore.money import agency_summary
+
+        return agency_summary(self.money)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -519,10 +565,8 @@ class Run:
         bands = (np.percentile(values[:, 1:], _PERCENTILES, axis=1) if self.draws
                  else np.full((len(_PERCENTILES), len(HEADLINES)), np.nan))
         central = values[:, 0].copy()
-        chance = HEADLINE_KEYS.index("chance_npv_positive")
-        npv = draws["npv_gbp_m"]
-        central[chance] = float((npv[1:] > 0).mean()) if self.draws else float(npv[0] > 0)
-        bands[:, chance] = np.nan
+        for chance, _ in _CHANCES:
+            bands[:, HEADLINE_KEYS.index(chance)] = np.nan
         return pd.DataFrame({
             "label": [h[1] for h in HEADLINES], "unit": [h[2] for h in HEADLINES], "value": central,
             "p10": bands[0], "median": bands[1], "p90": bands[2],
@@ -537,7 +581,8 @@ class Run:
         """Tidy results: year, cohort, metric, series, value, p10, median, p90."""
         parts = []
         years = np.arange(1, self.scenario.horizon_years + 1)
-        for series, flows in ((SERIES_BASELINE, self.baseline), (SERIES_SCENARIO, self.flows)):
+        for series, flows in ((SERIES_BASELINE, self.baseline), (SERIES_SCENARIO, self.flows),
+                              (SERIES_DEFAULT_BASELINE, self.default_baseline)):
             for metric in COHORT_METRICS:
                 per_cohort = getattr(flows, metric)  # (D, T, C)
                 if metric == "reoffending_rate":
@@ -587,7 +632,10 @@ def project(scenario: Scenario, draws: int = 0, seed: int | None = None) -> Run:
         raise ValueError("draws must be 0 or more")
     params = Params(scenario.overrides, draws, seed)
     base = simulate(national_placements(scenario), params)
-    return Run(scenario, base, simulate(scenario, params, baseline=base), params)
+    default = None
+    if scenario.overrides:  # the baseline as it would be under the register's own assumptions
+        default = simulate(national_placements(scenario.with_changes(overrides={})), Params({}, draws, seed))
+    return Run(scenario, base, simulate(scenario, params, baseline=base), params, default)
 
 
 def sweep(scenario: Scenario, function: str, draws: int = 0, seed: int | None = None) -> pd.DataFrame:

@@ -7,6 +7,7 @@ Loaded once from `cjcore/data/evidence.yaml` (read-only data). The engine reads 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -78,10 +79,9 @@ INTERVENTION_FIELDS: tuple[str, ...] = ("effect", "eligible_share", "max_reach",
 OPTIONAL_INTERVENTION_FIELDS: Mapping[str, float] = MappingProxyType({"custody_diversion": 0.0})
 
 
-class Register(BaseModel):
-    """The whole register: parameters by key and the interventions they describe."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Register:
+    """The whole register: parameters by key (a read-only mapping) and the interventions they describe."""
 
     parameters: Mapping[str, Parameter]
     interventions: tuple[Intervention, ...]

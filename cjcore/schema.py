@@ -65,7 +65,7 @@ class Funding(_Strict):
     agreed_in_year: Year = Field(0, description="Year of the projection in which funding is agreed (0 = at the start).")
     renewed: bool = Field(False, description="Whether the settlement is renewed when it ends.")
     reinvest_share: Share = Field(
-        0.5, description="Share of the savings retained by the area that is reinvested next year (0–1)."
+        0.5, description="Share of the savings retained by the area that is reinvested in the programmes (0–1)."
     )
 
 

@@ -119,7 +119,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("funds_available", "Funds available", "£m a year", lower_is_better=False, money=True),
     Metric("cashable_savings", "Cashable savings", "£m a year", lower_is_better=False, money=True),
     Metric("retained_savings", "Savings retained by the area", "£m a year", lower_is_better=False, money=True),
-    Metric("reinvested_savings", "Savings reinvested next year", "£m a year", lower_is_better=False, money=True),
+    Metric("reinvested_savings", "Retained savings reinvested", "£m a year", lower_is_better=False, money=True),
 )
 METRIC_KEYS: tuple[str, ...] = tuple(m.key for m in METRICS)
 DEMAND_METRICS: tuple[str, ...] = ("arrests", "court_cases", "custody_receptions", "prison_places",
@@ -127,6 +127,38 @@ DEMAND_METRICS: tuple[str, ...] = ("arrests", "court_cases", "custody_receptions
 
 SERIES_BASELINE = "baseline"
 SERIES_SCENARIO = "scenario"
+#: The baseline with the register's default assumptions, ignoring the scenario's overrides: set beside the
+#: baseline it shows whether a difference comes from the policy choices or from changed assumptions.
+SERIES_DEFAULT_BASELINE = "baseline_default"
+
+# --- Who pays and who gains ----------------------------------------------------------------------------------
+AGENCIES: tuple[Term, ...] = (
+    Term("police", "PCC or mayor, and police",
+         "The local leader's budget and the police: arrests avoided, and the area's share of any deal."),
+    Term("courts", "HMCTS and CPS", "Courts and prosecution: criminal court cases avoided."),
+    Term("prisons", "HMPPS: prisons", "Prison places freed."),
+    Term("probation", "HMPPS: probation", "Probation caseload changed (diversion from custody adds to it)."),
+    Term("local_authorities", "Local authorities (youth justice)",
+         "Youth justice services; no unit cost of their caseload is in our data set, so no saving is counted."),
+    Term("nhs", "NHS (treatment)", "Treatment services; no unit cost of health demand is in our data set."),
+    Term("society", "Victims and society",
+         "The economic and social cost of reoffending beyond the justice agencies' own costs."),
+)
+AGENCY_KEYS: tuple[str, ...] = tuple(a.key for a in AGENCIES)
+#: Whose budget the national share of a function's pooled money comes from (our assignment, see docs/model.md).
+FUNCTION_PAYER: dict[str, str] = {
+    "youth_justice": "local_authorities", "probation": "probation", "women": "probation",
+    "victims_witnesses": "police", "substance_misuse": "nhs", "domestic_abuse": "police",
+    "serious_violence": "police", "custody_budget": "prisons", "problem_solving_courts": "courts",
+}
+MONEY_CATEGORIES: tuple[Term, ...] = (
+    Term("invests", "Puts in", "Its share of the spend on interventions."),
+    Term("fiscal_cashable", "Cashable savings", "Savings that release cash from its budget."),
+    Term("fiscal_non_cashable", "Non-cashable savings", "Time or capacity freed that cannot be banked as cash."),
+    Term("economic_social", "Economic and social benefit", "Costs avoided for victims and society."),
+    Term("transfer", "Savings transferred", "Cashable savings handed from national budgets to the area by the deal."),
+)
+MONEY_CATEGORY_KEYS: tuple[str, ...] = tuple(c.key for c in MONEY_CATEGORIES)
 
 
 def _index(terms: tuple) -> dict:
@@ -139,11 +171,13 @@ COHORT = _index(COHORTS)
 GOVERNANCE = _index(GOVERNANCE_MODELS)
 CONDITION = _index(FIVE_CONDITIONS)
 METRIC = _index(METRICS)
+AGENCY = _index(AGENCIES)
+MONEY_CATEGORY = _index(MONEY_CATEGORIES)
 
 
 def label(key: str) -> str:
     """The plain-English label for any key in the vocabulary (the key itself if unknown)."""
-    for table in (STAGE, FUNCTION, COHORT, GOVERNANCE, CONDITION, METRIC):
+    for table in (STAGE, FUNCTION, COHORT, GOVERNANCE, CONDITION, METRIC, AGENCY, MONEY_CATEGORY):
         if key in table:
             return table[key].label
     return "All cohorts" if key == ALL_COHORTS else key

@@ -56,8 +56,8 @@ with money_col:
     update("funding", "reinvest_share", st.slider(
         "Share of retained savings reinvested", 0.0, 1.0, float(f.reinvest_share), step=0.05,
         key=key("f_reinvest"), format="%.2f",
-        help="Savings the area keeps (only budget-holding stages keep much) are reinvested the next year: "
-             "the justice-reinvestment loop."))
+        help="Savings the area keeps (only budget-holding stages keep much) are reinvested in the programmes "
+             "that earn them: the justice-reinvestment loop."))
     update("", "horizon_years", st.slider(
         "Projection horizon (years)", 1, MAX_HORIZON_YEARS, int(sc.horizon_years), key=key("horizon")))
 
@@ -104,5 +104,5 @@ if start >= sc.horizon_years:
     st.error("The agreements come after the end of the projection: the scenario can have no effect.")
 if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_years < sc.horizon_years:
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
-            "renewed: from then only reinvested savings fund the services, and momentum decays.")
+            "renewed: from then the programmes stop and momentum decays.")
 headline_metrics(run_view(sc), columns=4, compact=True)

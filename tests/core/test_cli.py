@@ -90,7 +90,7 @@ def test_project_csv_is_the_tidy_frame() -> None:
     frame = pd.read_csv(io.StringIO(res.stdout))
     assert list(frame.columns[:6]) == ["year", "cohort", "metric", "series", "value", "p10"]
     assert "p90" in frame.columns
-    assert {"baseline", "scenario"} == set(frame["series"])
+    assert {"baseline", "scenario", "baseline_default"} == set(frame["series"])
     assert "all" in set(frame["cohort"])
     assert frame["year"].max() == 5
     assert frame["p10"].notna().any()

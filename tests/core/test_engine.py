@@ -37,7 +37,7 @@ def central(frame: pd.DataFrame, series: str, cohort: str = ALL_COHORTS) -> pd.D
 def test_frame_is_tidy_and_complete(gm: Scenario, draws: int) -> None:
     frame = project(gm, draws=draws, seed=3).frame
     assert list(frame.columns) == FRAME_COLUMNS
-    assert set(frame.series) == {"baseline", "scenario"}
+    assert set(frame.series) == {"baseline", "scenario", "baseline_default"}
     assert sorted(frame.year.unique()) == list(range(1, gm.horizon_years + 1))
     assert set(frame.cohort) == {*COHORT_KEYS, ALL_COHORTS}
     assert REQUIRED_METRICS <= set(frame.metric)
@@ -69,7 +69,7 @@ def test_no_draws_gives_nan_bands(gm: Scenario) -> None:
 
 def test_bands_are_ordered_with_draws(gm: Scenario) -> None:
     run = project(gm, draws=200, seed=1)
-    for df in (run.frame, run.summary.drop(index="chance_npv_positive")):
+    for df in (run.frame, run.summary.drop(index=["chance_npv_positive", "chance_area_breaks_even"])):
         assert df[["p10", "median", "p90"]].notna().all().all()
         assert (df.p10 <= df["median"]).all() and (df["median"] <= df.p90).all()
     assert all(v.shape == (201,) for v in run.headline_draws.values())

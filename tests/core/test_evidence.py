@@ -162,7 +162,6 @@ def test_register_entries_are_immutable() -> None:
     assert load_register() is REGISTER
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic copies the MappingProxyType into a plain dict (evidence.Register)")
 def test_register_mapping_is_read_only() -> None:
     with pytest.raises(TypeError):
         REGISTER.parameters["discount_rate"] = PARAMS["discount_rate"]  # type: ignore[index]
