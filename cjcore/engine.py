@@ -454,8 +454,10 @@ HEADLINE_KEYS: tuple[str, ...] = tuple(h[0] for h in HEADLINES)
 
 
 def economic_benefit(base: Flows, scen: Flows, p: Params) -> np.ndarray:
-    """Economic and social benefit per draw and year (£m): the victims' and society's share of each reoffence
-    avoided plus every justice agency's saving (which also counts custodial sentences diverted).
+    """Economic and social benefit per draw and year (£m).
+
+    The victims' and society's share of each reoffence avoided plus every justice agency's saving (which also
+    counts custodial sentences diverted).
     """
     from cjcore.money import system_cost_per_reoffence
 
