@@ -27,7 +27,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 import altair as alt
 import pandas as pd
@@ -37,13 +36,13 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from cjcore.areas import get_area, report_priorities
-from cjcore.engine import project, readiness
+from cjcore.engine import readiness
 from cjcore.evidence import STATUS_LABELS, load_register, parameter_value
-from cjcore.report import by_cohort, headline_levels, money_by_year
 from cjcore.schema import Scenario
 from cjcore.vocab import FIVE_CONDITIONS, FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
 from explorer import format as fmt
-from explorer.charts import cohort_chart, drivers_chart, money_chart, spectrum_chart, trend_chart
+from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, spectrum_chart, trend_chart
+from explorer.runview import RunView, build_run_view
 
 #: Width (CSS pixels) of the plot area of each exported chart; "container" widths do not render offline.
 CHART_WIDTH = 560
@@ -83,42 +82,9 @@ _MONEY_HEADLINES = ("intervention_spend_gbp_m", "cashable_savings_gbp_m", "retai
 
 
 # ----------------------------------------------------------------------------------------------- results
-class RunViewLike(Protocol):
-    """What a briefing reads from a projection: the fields of ``explorer.runs.RunView``."""
-
-    summary: pd.DataFrame
-    frame: pd.DataFrame
-    drivers: pd.DataFrame
-    levels: pd.DataFrame
-    cohorts: pd.DataFrame
-    money: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class PlainRunView:
-    """The same tables as ``explorer.runs.RunView``, built without Streamlit's cache (scripts and tests)."""
-
-    summary: pd.DataFrame
-    frame: pd.DataFrame
-    drivers: pd.DataFrame
-    levels: pd.DataFrame
-    cohorts: pd.DataFrame
-    money: pd.DataFrame
-
-
-def run_view_uncached(scenario: Scenario, draws: int, seed: int) -> PlainRunView:
-    """Project a scenario and collect the tables a page (or a briefing) shows, with no caching.
-
-    Args:
-        scenario: The scenario to project.
-        draws: Uncertainty draws (0 for the central estimate only).
-        seed: Seed of the draws.
-
-    Returns:
-        The projection's summary, tidy frame, drivers, headline levels, cohorts and money tables.
-    """
-    run = project(scenario, draws=draws, seed=seed)
-    return PlainRunView(run.summary, run.frame, run.drivers, headline_levels(run), by_cohort(run), money_by_year(run))
+def run_view_uncached(scenario: Scenario, draws: int, seed: int) -> RunView:
+    """Project a scenario and collect the tables a page (or a briefing) shows, with no caching."""
+    return build_run_view(scenario, draws, seed)
 
 
 # ----------------------------------------------------------------------------------------------- pieces
@@ -234,11 +200,11 @@ def _figure(chart: alt.TopLevelMixin, title: str, caption: str = "", width: int 
 
 
 # ----------------------------------------------------------------------------------------------- sections
-def _has_bands(view: RunViewLike) -> bool:
+def _has_bands(view: RunView) -> bool:
     return bool(view.summary["p10"].notna().any())
 
 
-def _intro(scenario: Scenario, view: RunViewLike) -> Section:
+def _intro(scenario: Scenario, view: RunView) -> Section:
     years = scenario.horizon_years
     ranges = ("Where a likely range is given it runs from the 10th to the 90th percentile of the uncertainty "
               "draws over effect sizes and costs." if _has_bands(view)
@@ -322,7 +288,7 @@ def _range_text(p10: float, p90: float, plain: Callable[[float], str], unit: str
     return _with_unit(f"{plain(p10)}–{plain(p90)}", unit)
 
 
-def _headline_tables(scenario: Scenario, view: RunViewLike) -> Section:
+def _headline_tables(scenario: Scenario, view: RunView) -> Section:
     years = scenario.horizon_years
     levels, summary = view.levels, view.summary
     outcome_rows = []
@@ -362,7 +328,24 @@ def _headline_tables(scenario: Scenario, view: RunViewLike) -> Section:
     ))
 
 
-def _charts(view: RunViewLike) -> Section:
+def _who_pays(view: RunView) -> Section:
+    rows = []
+    for r in view.agencies.itertuples():
+        payback = "–" if r.invests <= 0 or pd.isna(r.payback_year) else f"year {int(r.payback_year)}"
+        rows.append((r.label, fmt.money_m(r.invests, 2), fmt.money_m(r.gets_back, 2), fmt.money_m(r.net, 2), payback))
+    return Section("Who pays and who gains", (
+        Paragraph("Each agency's share of the spend, what it gets back (cashable and non-cashable savings, economic "
+                  "and social benefits, and savings the deal transfers to the area) and its net position over the "
+                  "horizon (central estimate, undiscounted). Local authorities and the NHS show no savings: no unit "
+                  "cost of their demand is in our data set."),
+        Table(("Agency", "Puts in", "Gets back", "Net", "Pays back"), tuple(rows),
+              numeric=(False, True, True, True, True), widths=(3.2, 1.3, 1.3, 1.3, 1.1)),
+        _figure(agency_chart(view.agencies), "Who pays and who gains",
+                "£m over the horizon; the black tick is each agency's net position."),
+    ))
+
+
+def _charts(view: RunView) -> Section:
     trend_caption = ("Dashed grey line: baseline (no devolution). Solid blue line: the scenario" +
                      ("; the shaded band is its likely range (p10–p90)." if _has_bands(view) else "."))
     return Section("Reoffending, demand and money", (
@@ -450,7 +433,7 @@ def _notes(scenario: Scenario) -> Section:
     return Section("Decisions captured", tuple(blocks))
 
 
-def build_briefing(scenario: Scenario, view: RunViewLike, share_link: str,
+def build_briefing(scenario: Scenario, view: RunView, share_link: str,
                    generated: dt.date | None = None) -> Briefing:
     """Gather a briefing's text, tables and charts for one scenario and its projection.
 
@@ -472,9 +455,11 @@ def build_briefing(scenario: Scenario, view: RunViewLike, share_link: str,
         horizon_years=scenario.horizon_years,
         sections=(
             _intro(scenario, view),
+            Section("The story", tuple(Paragraph(text) for text in view.story)),
             _placements(scenario),
             _funding_governance(scenario),
             _headline_tables(scenario, view),
+            _who_pays(view),
             _charts(view),
             _caveats(scenario),
             _notes(scenario),

@@ -12,10 +12,11 @@ import datetime as dt
 import streamlit as st
 
 from cjcore.schema import Scenario
-from explorer.briefing import RunViewLike, briefing_filename, briefing_html, briefing_pdf, build_briefing
+from explorer.briefing import briefing_filename, briefing_html, briefing_pdf, build_briefing
+from explorer.runview import RunView
 
 
-def briefing_downloads(scenario: Scenario, view: RunViewLike, share_link: str, key: str = "briefing") -> None:
+def briefing_downloads(scenario: Scenario, view: RunView, share_link: str, key: str = "briefing") -> None:
     """Two download buttons for the briefing of the scenario on screen.
 
     Args:

@@ -15,6 +15,7 @@ from cjcore.vocab import (
     FUNCTION_KEYS,
     METRIC,
     SERIES_BASELINE,
+    SERIES_DEFAULT_BASELINE,
     SERIES_SCENARIO,
     STAGE,
     STAGE_KEYS,
@@ -29,10 +30,12 @@ from explorer.theme import (
     MONEY_COLOURS,
     OKABE_ITO,
     SERIES_COLOURS,
+    SERIES_DASH,
     STAGE_COLOURS,
 )
 
-SERIES_LABELS = {SERIES_BASELINE: "Baseline (no devolution)", SERIES_SCENARIO: "Scenario"}
+SERIES_LABELS = {SERIES_BASELINE: "Baseline (no devolution)", SERIES_SCENARIO: "Scenario",
+                 SERIES_DEFAULT_BASELINE: "Baseline with default assumptions"}
 _STAGE_LABELS = [STAGE[s].label for s in STAGE_KEYS]
 _FUNCTION_LABELS = [FUNCTION[f].label for f in FUNCTION_KEYS]
 
@@ -60,16 +63,21 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
     """Baseline vs scenario over the years for one metric, with the scenario's p10–p90 band."""
     info = METRIC[metric]
     data = frame[(frame.metric == metric) & (frame.cohort == cohort)].copy()
+    default = data[data.series == SERIES_DEFAULT_BASELINE].value.to_numpy()
+    if len(default) and (default == data[data.series == SERIES_BASELINE].value.to_numpy()).all():
+        data = data[data.series != SERIES_DEFAULT_BASELINE]  # no assumption changed: the two baselines coincide
     data["Series"] = data.series.map(SERIES_LABELS)
+    shown = [SERIES_LABELS[k] for k in SERIES_LABELS if k in set(data.series)]
     fmt = _unit_format(metric)
     y_title = "%" if info.unit == "share" else info.unit
-    colour = alt.Color("Series:N", scale=_scale(SERIES_COLOURS, SERIES_LABELS), title=None)
+    colour = alt.Color("Series:N", scale=alt.Scale(domain=shown, range=[
+        SERIES_COLOURS[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None)
     base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
     lines = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
         color=colour,
-        strokeDash=alt.StrokeDash("Series:N", scale=alt.Scale(
-            domain=list(SERIES_LABELS.values()), range=[[6, 4], [1, 0]]), legend=None),
+        strokeDash=alt.StrokeDash("Series:N", scale=alt.Scale(domain=shown, range=[
+            SERIES_DASH[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), legend=None),
         tooltip=[alt.Tooltip("Series:N"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("value:Q", title=info.label, format=fmt),
                  alt.Tooltip("p10:Q", title="p10", format=fmt), alt.Tooltip("p90:Q", title="p90", format=fmt)],
@@ -208,3 +216,27 @@ def area_spread_chart(spread: pd.DataFrame, label: str, unit: str, presenter: bo
             x="p10:Q", x2="p90:Q", y=y))
     return _finish(alt.layer(*layers).properties(title=f"{label} across areas"), presenter,
                    height=max(200, 42 * len(data)) if presenter else max(160, 28 * len(data)))
+
+
+def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
+    """What each agency puts in (left of zero) and gets back (right), £m over the horizon (central)."""
+    from cjcore.vocab import AGENCIES
+
+    order = [a.label for a in AGENCIES]
+    parts = [("Puts in", -agencies.invests), ("Savings transferred", agencies.transfer),
+             ("Cashable savings", agencies.fiscal_cashable), ("Non-cashable savings", agencies.fiscal_non_cashable),
+             ("Economic and social benefit", agencies.economic_social)]
+    data = pd.concat([pd.DataFrame({"Agency": agencies.label, "Flow": name, "£m": values.astype(float)})
+                      for name, values in parts], ignore_index=True)
+    colours = ["#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#E69F00"]
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("sum(£m):Q", title="£m over the horizon (puts in ← 0 → gets back)", axis=alt.Axis(format=",.1f")),
+        y=alt.Y("Agency:N", sort=order, title=None),
+        color=alt.Color("Flow:N", scale=alt.Scale(domain=[p[0] for p in parts], range=colours), title=None),
+        tooltip=["Agency", "Flow", alt.Tooltip("£m:Q", format=",.2f")],
+    )
+    net = alt.Chart(agencies.assign(Agency=agencies.label)).mark_tick(color="#000000", thickness=3, size=22).encode(
+        x=alt.X("net:Q"), y=alt.Y("Agency:N", sort=order),
+        tooltip=["Agency", alt.Tooltip("net:Q", title="Net £m", format=",.2f")])
+    return _finish(alt.layer(bars, net).properties(title="Who pays and who gains (black tick: net)"), presenter,
+                   height=380 if presenter else 260)

@@ -6,35 +6,20 @@ result and no session can see another's edits. `st.cache_data` hands each caller
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
-from cjcore.engine import project, sweep
-from cjcore.report import by_cohort, headline_levels, money_by_year
+from cjcore.engine import sweep
 from cjcore.schema import Scenario
+from explorer.runview import RunView, build_run_view
 
 DRAWS = 500
 SEED = 1
 
 
-@dataclass(frozen=True)
-class RunView:
-    """Everything a page shows about one projection, as plain DataFrames."""
-
-    summary: pd.DataFrame
-    frame: pd.DataFrame
-    drivers: pd.DataFrame
-    levels: pd.DataFrame
-    cohorts: pd.DataFrame
-    money: pd.DataFrame
-
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def _run(scenario_json: str, draws: int, seed: int) -> RunView:
-    run = project(Scenario.model_validate_json(scenario_json), draws=draws, seed=seed)
-    return RunView(run.summary, run.frame, run.drivers, headline_levels(run), by_cohort(run), money_by_year(run))
+    return build_run_view(Scenario.model_validate_json(scenario_json), draws, seed)
 
 
 def run_view(scenario: Scenario, uncertainty: bool = True) -> RunView:

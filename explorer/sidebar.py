@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cjcore.areas import AREA_KEYS, get_area
-from cjcore.changes import all_changes
+from cjcore.changes import all_changes, policy_changes
 from cjcore.scenario_io import builtin_scenarios, list_user_scenarios
 from explorer import state
 from explorer.urlstate import USER_PREFIX
@@ -76,6 +76,10 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
         if st.button("Reset to loaded scenario", disabled=not changes, width="stretch",
                      help="Go back to the scenario as loaded (Undo brings your changes back)."):
             state.reset()
+            st.rerun()
+        if st.button("Reset policy choices only", disabled=not policy_changes(state.origin(), sc), width="stretch",
+                     help="Placements, funding, governance, area and horizon back as loaded; assumptions kept."):
+            state.reset_policy()
             st.rerun()
         if changes:
             with st.expander(f"What changed since loading ({len(changes)})"):

@@ -106,6 +106,19 @@ def reset() -> None:
     bump()
 
 
+def reset_policy() -> None:
+    """Put the policy choices (area, horizon, placements, funding, governance) back as loaded; keep assumptions."""
+    loaded = origin()
+    replace(scenario().with_changes(area=loaded.area, horizon_years=loaded.horizon_years,
+                                    placements=dict(loaded.placements), funding=loaded.funding.model_dump(),
+                                    governance=loaded.governance.model_dump()))
+
+
+def reset_assumptions() -> None:
+    """Put every assumption back to the evidence register's default (no overrides); keep the policy choices."""
+    replace(scenario().with_changes(overrides={}))
+
+
 def can_undo() -> bool:
     """Whether there is an edit to undo."""
     return bool(st.session_state.get(_UNDO))

@@ -8,12 +8,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from cjcore.vocab import COHORT_KEYS, FUNCTION_KEYS, SERIES_BASELINE, SERIES_SCENARIO, STAGE_KEYS
+from cjcore.vocab import (
+    COHORT_KEYS,
+    FUNCTION_KEYS,
+    SERIES_BASELINE,
+    SERIES_DEFAULT_BASELINE,
+    SERIES_SCENARIO,
+    STAGE_KEYS,
+)
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999")
 
-SERIES_COLOURS: Mapping[str, str] = MappingProxyType({SERIES_BASELINE: "#6E6E6E", SERIES_SCENARIO: "#0072B2"})
-SERIES_DASH: Mapping[str, list[int]] = MappingProxyType({SERIES_BASELINE: [6, 4], SERIES_SCENARIO: []})
+SERIES_COLOURS: Mapping[str, str] = MappingProxyType(
+    {SERIES_BASELINE: "#6E6E6E", SERIES_SCENARIO: "#0072B2", SERIES_DEFAULT_BASELINE: "#E69F00"})
+SERIES_DASH: Mapping[str, list[int]] = MappingProxyType(
+    {SERIES_BASELINE: [6, 4], SERIES_SCENARIO: [1, 0], SERIES_DEFAULT_BASELINE: [2, 3]})
 FUNCTION_COLOURS: Mapping[str, str] = MappingProxyType(dict(zip(FUNCTION_KEYS, OKABE_ITO, strict=True)))
 COHORT_COLOURS: Mapping[str, str] = MappingProxyType(
     dict(zip(COHORT_KEYS, ("#E69F00", "#009E73", "#0072B2", "#CC79A7"), strict=True))

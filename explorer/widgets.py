@@ -80,12 +80,20 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
         ]
     items.append(money("npv_gbp_m", "Net present value"))
     bcr = summary.loc["benefit_cost_ratio"]
-    chance = summary.loc["chance_npv_positive", "value"]
     bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
-    chance_text = "" if math.isnan(chance) else f" Chance that benefits exceed costs: {fmt.percent(chance, 0)}."
     items.append(("Benefit–cost ratio", bcr_value, None, "off",
-                  f"£ of economic benefit per £ spent (discounted).{_band_text(bcr, lambda v: f'{v:.2f}')}"
-                  f"{chance_text}"))
+                  f"£ of economic benefit per £ spent (discounted).{_band_text(bcr, lambda v: f'{v:.2f}')}"))
+    if not compact:
+        chance = summary.at["chance_npv_positive", "value"]
+        items.append(("Chance benefits exceed costs", fmt.percent(chance, 0), None, "off",
+                      "Share of the uncertainty draws in which the discounted benefits exceed the spend "
+                      "(with bands off: whether the central estimate does)."))
+        area = summary.loc["area_net_gbp_m"]
+        area_chance = summary.at["chance_area_breaks_even", "value"]
+        items.append(("Area's net position", fmt.money_m(area["value"]), None, "off",
+                      "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to "
+                      f"it) less what it puts in, discounted.{_band_text(area, fmt.money_m)} Chance that the area "
+                      f"breaks even: {fmt.percent(area_chance, 0)}."))
     cols = st.columns(columns)
     for i, (label, value, delta, colour, help_text) in enumerate(items):
         cols[i % columns].metric(label, value, delta, delta_color=colour, help=help_text, border=True)
@@ -126,3 +134,17 @@ def notes_editor() -> None:
                                 key=state.widget_key(f"note_{function}"))
             if text.strip() != current:
                 _set_note(function, text)
+
+
+def show_findings(findings, where: str | None = None) -> None:
+    """Warnings on implausible settings: those made on this view, or all of them (where=None)."""
+    for finding in findings:
+        if where is None or finding.where == where:
+            st.warning(finding.message)
+
+
+def show_story(view: RunView) -> None:
+    """The scenario's story in plain English."""
+    st.subheader("The story")
+    for paragraph in view.story:
+        st.markdown(paragraph)

@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from cjcore.areas import get_area
+from cjcore.checks import check
 from cjcore.evidence import STATUS_LABELS, load_register
 from explorer import state
-from explorer.widgets import page_header
+from explorer.widgets import page_header, show_findings
 
 page_header(
     "Evidence",
@@ -48,6 +49,38 @@ st.caption(" · ".join(f"{label}: {counts.get(label, 0)}" for label in STATUS_LA
 st.dataframe(shown, hide_index=True, width="stretch", height=520,
              column_config={"Source": st.column_config.TextColumn(width="large"),
                             "Reasoning": st.column_config.TextColumn(width="large")})
+
+st.subheader("Change an assumption")
+st.caption("Assumptions are kept apart from the policy choices: changing one moves the baseline too, and the "
+           "Projections view then shows the baseline with default assumptions beside it.")
+show_findings(check(sc), "evidence")
+pick, value_col, apply_col = st.columns([5, 2, 1], vertical_alignment="bottom")
+key = pick.selectbox("Parameter", list(register.parameters), key=state.widget_key("ev_param"),
+                     format_func=lambda k: f"{register[k].label} ({register[k].unit})")
+param = register[key]
+low, high = param.bounds
+new_value = value_col.number_input(
+    "New value", min_value=float(low), max_value=float(high), value=float(sc.overrides.get(key, param.value)),
+    key=state.widget_key(f"ev_value_{key}"), format="%g",
+    help=f"Default {param.value:g}; allowed {low:g} to {high:g}. {STATUS_LABELS[param.status]}: {param.source}")
+if apply_col.button("Apply", key="ev_apply", width="stretch"):
+    overrides = {**sc.overrides, key: new_value}
+    if new_value == param.value:
+        overrides.pop(key)
+    state.replace(sc.with_changes(overrides=overrides))
+    st.rerun()
+if sc.overrides:
+    st.markdown("**Assumptions changed in this scenario**")
+    for k, v in sorted(sc.overrides.items()):
+        text, reset = st.columns([6, 1], vertical_alignment="center")
+        p = register.parameters.get(k)
+        text.markdown(f"- {p.label if p else k}: default {p.value:g} → **{v:g}** {p.unit if p else ''}")
+        if reset.button("Reset", key=f"ev_reset_{k}", width="stretch"):
+            state.replace(sc.with_changes(overrides={o: x for o, x in sc.overrides.items() if o != k}))
+            st.rerun()
+    if st.button("Reset all assumptions to the register's defaults", key="ev_reset_all"):
+        state.reset_assumptions()
+        st.rerun()
 
 area = get_area(sc.area)
 st.subheader(f"Baseline for {area.name}")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cjcore.checks import check
 from cjcore.engine import agreement_start, readiness
 from cjcore.evidence import parameter_value
 from cjcore.schema import MAX_AGREEMENT_YEAR, MAX_BUDGET_GBP_M, MAX_HORIZON_YEARS
@@ -9,7 +10,7 @@ from cjcore.vocab import FIVE_CONDITIONS, GOVERNANCE, GOVERNANCE_KEYS, STAGE, ST
 from explorer import format as fmt
 from explorer import state
 from explorer.runs import run_view
-from explorer.widgets import headline_metrics, page_header
+from explorer.widgets import headline_metrics, page_header, show_findings
 
 
 def update(section: str, name: str, value: object) -> None:
@@ -100,9 +101,8 @@ if start > 0:
     st.warning(f"Funding and governance are both in place only from year {start + 1}. Nothing is delivered before "
                f"then, and momentum is lost at {fmt.percent(decay, 0)} a year while there is no agreement.",
                icon=":material/hourglass_top:")
-if start >= sc.horizon_years:
-    st.error("The agreements come after the end of the projection: the scenario can have no effect.")
 if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_years < sc.horizon_years:
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
             "renewed: from then the programmes stop and momentum decays.")
+show_findings(check(sc), "funding")
 headline_metrics(run_view(sc), columns=4, compact=True)

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
+from cjcore.checks import check
 from cjcore.vocab import DEMAND_METRICS, METRIC
 from explorer import state
 from explorer.briefing_ui import briefing_downloads
-from explorer.charts import cohort_chart, drivers_chart, money_chart, trend_chart
+from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, trend_chart
 from explorer.runs import run_view
-from explorer.widgets import headline_metrics, page_header
+from explorer.widgets import headline_metrics, page_header, show_findings, show_story
 
 page_header(
     "Projections",
@@ -19,7 +20,9 @@ uncertainty = st.toggle("Show uncertainty bands", value=True, key="proj_uncertai
                         help="Runs 500 draws of the uncertain parameters (seeded, so the same every time).")
 sc = state.scenario()
 view = run_view(sc, uncertainty)
-headline_metrics(view, columns=3 if presenter else 5)
+show_findings(check(sc))
+headline_metrics(view, columns=3 if presenter else 4)
+show_story(view)
 
 st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
 st.subheader("Demand on police, courts, prisons and probation")
@@ -33,6 +36,20 @@ with left:
     st.altair_chart(drivers_chart(view.drivers, presenter), width="stretch")
 with right:
     st.altair_chart(cohort_chart(view.cohorts, presenter), width="stretch")
+st.subheader("Who pays and who gains")
+if not presenter:
+    st.markdown("Each agency's share of the spend against what comes back to it over the horizon (central "
+                "estimate): cashable and non-cashable savings, benefits to victims and society, and the savings the "
+                "deal transfers from national budgets to the area. Local authorities and the NHS show no savings: "
+                "no unit cost of their demand is in our data set.")
+st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
+agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
+    "label": "Agency", "invests": "Puts in (£m)", "fiscal_cashable": "Cashable (£m)",
+    "fiscal_non_cashable": "Non-cashable (£m)", "economic_social": "Economic and social (£m)",
+    "transfer": "Transferred (£m)", "gets_back": "Gets back (£m)", "net": "Net (£m)",
+    "return_on_investment": "Return on investment", "payback_year": "Pays back in year"})
+st.dataframe(agency_table, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.2f") for c in agency_table.columns[1:-1]})
 st.altair_chart(money_chart(view.money, presenter), width="stretch")
 
 st.subheader("Take it away")

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from cjcore.areas import report_priorities
+from cjcore.checks import check
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import state
 from explorer.charts import spectrum_chart
 from explorer.runs import run_view
-from explorer.widgets import headline_metrics, notes_editor, page_header, stage_control
+from explorer.widgets import headline_metrics, notes_editor, page_header, show_findings, stage_control
 
 page_header(
     "Where on the devolution spectrum?",
@@ -31,6 +32,7 @@ with controls:
 
 sc = state.scenario()
 with headlines:
+    show_findings(check(sc), "spectrum")
     headline_metrics(run_view(sc), columns=3 if state.presenter() else 5, compact=True)
 with picture:
     st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")

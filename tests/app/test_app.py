@@ -232,3 +232,65 @@ def test_what_changed_lists_the_edits_since_loading(make_app):
     expander = next(e for e in at.expander if e.label.startswith("What changed since loading"))
     assert "(1)" in expander.label
     assert "Custody budget: National (today) → Devolved budget" in expander.markdown[0].value
+
+
+def chart_series(at, title: str) -> set[str]:
+    """The series drawn in the chart with this title (from its Arrow data)."""
+    import json
+
+    import pyarrow as pa
+
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if json.dumps(spec.get("title", "")).find(title) < 0:
+            continue
+        names = set()
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if "Series" in table:
+                names |= set(table.Series)
+        return names
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_projections_tell_the_story_and_who_pays(make_app):
+    at = make_app().run()
+    at.switch_page(view("projections")).run()
+    assert not at.exception
+    assert any(h.value == "The story" for h in at.subheader)
+    assert any("Greater Manchester places youth justice at full transfer" in m.value for m in at.markdown)
+    labels = {m.label for m in at.metric}
+    assert {"Chance benefits exceed costs", "Area's net position"} <= labels
+    agencies = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
+    assert "Victims and society" in set(agencies.Agency)
+    assert chart_series(at, "Prison places") == {"Baseline (no devolution)", "Scenario"}
+
+
+def test_an_assumption_moves_the_baseline_and_has_its_own_reset(make_app):
+    at = make_app().run()
+    at.switch_page(view("evidence")).run()
+    next(s for s in at.selectbox if s.label == "Parameter").set_value("custody_per_offence").run()
+    next(n for n in at.number_input if n.label == "New value").set_value(0.1).run()
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert dict(at.session_state["cj_scenario"].overrides) == {"custody_per_offence": 0.1}
+    at.switch_page(view("projections")).run()
+    assert chart_series(at, "Prison places") == {"Baseline (no devolution)", "Scenario",
+                                                 "Baseline with default assumptions"}
+    at.switch_page(view("spectrum")).run()
+    next(s for s in at.select_slider if s.label == "Women offenders").set_value("full_transfer").run()
+    next(b for b in at.button if b.label == "Reset policy choices only").click().run()
+    sc = at.session_state["cj_scenario"]
+    assert sc.stage_of("women") == "co_commissioning" and dict(sc.overrides) == {"custody_per_offence": 0.1}
+    at.switch_page(view("evidence")).run()
+    next(b for b in at.button if b.key == "ev_reset_custody_per_offence").click().run()
+    assert not at.session_state["cj_scenario"].overrides
+
+
+def test_implausible_settings_warn_where_they_are_made(make_app):
+    at = make_app(s="greater-manchester", gc="11111").run()
+    assert any("needs governance readiness" in w.value for w in at.warning), "on the spectrum view"
+    at.switch_page(view("projections")).run()
+    assert any("needs governance readiness" in w.value for w in at.warning), "and on projections"
+    fresh = make_app(s="greater-manchester", fb="0").run()
+    fresh.switch_page(view("funding_governance")).run()
+    assert any("no pooled budget" in w.value for w in fresh.warning)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import html
 import io
 from html.parser import HTMLParser
 
@@ -270,3 +271,13 @@ def test_file_names_are_safe(scenario):
     odd = scenario.with_changes(name="../Région <x> ✓")
     assert briefing_filename(odd, DAY, "html") == "briefing-region-x-2026-03-04.html"
     assert briefing_filename(scenario.with_changes(name="✓✓"), DAY, "html") == "briefing-scenario-2026-03-04.html"
+
+
+def test_briefing_tells_the_story_and_who_pays(view, html_text, pdf_text_all):
+    assert view.story[0] in html.unescape(html_text)
+    assert "Who pays and who gains" in html_text
+    for row in view.agencies.itertuples():
+        assert html.escape(row.label) in html_text
+    area_net = view.agencies.set_index("agency").at["police", "net"]
+    assert fmt.money_m(area_net, 2) in html.unescape(html_text)
+    assert "Who pays and who gains" in pdf_text_all

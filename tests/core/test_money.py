@@ -159,3 +159,22 @@ def test_an_override_far_outside_the_evidence(make_scenario) -> None:
     assert "override_far" in codes(make_scenario(overrides={"youth_diversion.effect": 0.6}))
     assert "override_far" in codes(make_scenario(overrides={"prison_cost_per_place_gbp": 200000}))
     assert "override_far" not in codes(make_scenario(overrides={"youth_diversion.effect": 0.15}))
+
+
+# ------------------------------------------------------------------------------------- the story
+def test_story_tells_the_numbers(gm: Scenario) -> None:
+    from cjcore.story import story
+
+    run = project(gm, draws=100, seed=1)
+    text = " ".join(story(run))
+    assert "Greater Manchester places youth justice at full transfer" in text
+    assert f"{run.headline('reoffences_avoided'):,.0f} proven reoffences are avoided" in text
+    assert f"{run.headline('chance_npv_positive'):.0%} of the uncertainty draws" in text
+    assert "Mayor with PCC functions" in text
+
+
+def test_story_of_no_devolution_says_nothing_changes(make_scenario) -> None:
+    from cjcore.story import story
+
+    text = " ".join(story(project(make_scenario(placements={}), draws=0)))
+    assert "nothing changes" in text and "no fall in reoffending" in text
