@@ -57,5 +57,5 @@ briefing_downloads(sc, view, state.share_link("projections"))
 with st.expander("The numbers behind the charts", expanded=False):
     table = view.frame.assign(metric=view.frame.metric.map(lambda m: METRIC[m].label))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download as CSV", view.frame.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download as CSV", lambda: view.frame.to_csv(index=False).encode("utf-8"),
                        file_name=f"projection-{sc.area}.csv", mime="text/csv", on_click="ignore")

@@ -1,0 +1,91 @@
+"""Server-side rerun time of the views, measured with Streamlit's AppTest (issue 5: ≤ 250 ms median).
+
+One change is made (a stage moved on the spectrum view, then the projections view rerun), each with a scenario the
+cache has not seen, so the engine runs every time. Writes its section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+START, END = "<!-- bench/ui.py: start -->", "<!-- bench/ui.py: end -->"
+TARGET_MS = 250.0
+STAGES = ("national", "co_design", "co_investment", "co_commissioning", "devolved_budget", "full_transfer")
+FUNCTIONS = ("Substance misuse", "Domestic abuse perpetrators", "Serious violence", "Custody budget")
+
+
+def measure(repeats: int) -> dict[str, list[float]]:
+    """Milliseconds per rerun: spectrum view after moving a stage, projections view showing that change."""
+    os.environ.setdefault("CJ_SCENARIO_DIR", tempfile.mkdtemp(prefix="cj-bench-"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    times: dict[str, list[float]] = {"spectrum: stage moved": [], "projections: after the change": []}
+    combos = [(f, s) for f in FUNCTIONS for s in STAGES[1:]]
+    for i in range(repeats):
+        function, stage = combos[i % len(combos)]
+        at.switch_page("views/spectrum.py").run()
+        slider = next(s for s in at.select_slider if s.label == function)
+        if slider.value == stage:
+            stage = "national"
+        slider.set_value(stage)
+        t0 = time.perf_counter()
+        at.run()
+        times["spectrum: stage moved"].append(1000 * (time.perf_counter() - t0))
+        at.switch_page("views/projections.py")
+        t0 = time.perf_counter()
+        at.run()
+        times["projections: after the change"].append(1000 * (time.perf_counter() - t0))
+        assert not at.exception, [e.value for e in at.exception]
+    return times
+
+
+def write(rows: list[tuple[str, float, float]]) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = [START, "## Views, server side (bench/ui.py)", "",
+             f"{stamp} · commit {commit.strip()} · {os.cpu_count()} CPUs · Python {platform.python_version()}", "",
+             "AppTest reruns with a scenario the cache has not seen (the engine runs with 500 uncertainty draws). "
+             f"Target: projections rerun after one change ≤ {TARGET_MS:.0f} ms median.", "",
+             "| rerun | median | p95 | target |", "| --- | ---: | ---: | --- |"]
+    for name, median, p95 in rows:
+        verdict = ("met" if median <= TARGET_MS else "**missed**") if name.startswith("projections") else "info"
+        lines.append(f"| {name} | {median:.0f} ms | {p95:.0f} ms | {verdict} |")
+    lines.append(END)
+    section = "\n".join(lines)
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if START in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    return section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    times = measure(args.repeats)
+    rows = []
+    for name, values in times.items():
+        ordered = sorted(values)
+        rows.append((name, statistics.median(values), ordered[max(0, int(round(0.95 * len(ordered))) - 1)]))
+        print(f"{name}: median {rows[-1][1]:.0f} ms, p95 {rows[-1][2]:.0f} ms")
+    if not args.no_write:
+        print(write(rows))
+
+
+if __name__ == "__main__":
+    main()
