@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cjcore.areas import get_area
-from cjcore.engine import agreement_start, readiness
+from cjcore.engine import agreement_start, governance_fit, readiness
 from cjcore.evidence import load_register, parameter_value
 from cjcore.schema import Scenario
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE, STAGE_KEYS
@@ -63,8 +63,8 @@ def _governance(scenario: Scenario) -> list[Finding]:
                 "governance_short", "spectrum",
                 f"{', '.join(functions)} {'is' if len(functions) == 1 else 'are'} placed at {STAGE[stage].label}, "
                 f"which needs governance readiness of {needed:.0%}; the five conditions give {ready:.0%}. Only "
-                f"{ready / needed:.0%} of that stage's control can be delivered — strengthen governance (Funding & "
-                f"governance) or choose an earlier stage."))
+                f"{governance_fit(ready, needed):.0%} of that stage's control can be delivered — strengthen "
+                f"governance (Funding & governance) or choose an earlier stage."))
     return out
 
 

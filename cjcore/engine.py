@@ -117,6 +117,11 @@ def fidelity(scenario: Scenario, p: Params) -> float:
     return p.scalar(f"governance_factor.{scenario.governance.model}") * (floor + (1 - floor) * readiness(scenario))
 
 
+def governance_fit(ready: float, needed: float) -> float:
+    """Share of a stage's control that governance readiness can sustain: readiness / what the stage needs, ≤ 1."""
+    return 1.0 if needed <= 0 else min(1.0, ready / needed)
+
+
 def agreement_start(scenario: Scenario) -> int:
     """The year index from which both funding and governance are agreed."""
     return max(scenario.funding.agreed_in_year, scenario.governance.agreed_in_year)
@@ -156,7 +161,7 @@ def control(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
     for s, stage in enumerate(STAGE_KEYS[1:], start=1):
         local = p.scalar(f"stage.{stage}.local_control")
         needed = p.scalar(f"stage.{stage}.governance_needed")
-        fit = 1.0 if needed <= 0 else min(1.0, ready / needed)
+        fit = governance_fit(ready, needed)
         setup = p.scalar(f"stage.{stage}.setup_years")
         ramp = np.clip((years - start - setup + 1) / ramp_years, 0.0, 1.0)
         capacity[s] = local * fit * ramp

@@ -61,6 +61,5 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
 .block-container { padding-top: 1rem; max-width: 100%; }
 h1 { font-size: 2.6rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
-.cj-editing { display: none; }
 </style>
 """

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjcore.checks import check
-from cjcore.engine import agreement_start, readiness
+from cjcore.engine import agreement_start, governance_fit, readiness
 from cjcore.evidence import parameter_value
 from cjcore.schema import MAX_AGREEMENT_YEAR, MAX_BUDGET_GBP_M, MAX_HORIZON_YEARS
 from cjcore.vocab import FIVE_CONDITIONS, GOVERNANCE, GOVERNANCE_KEYS, STAGE, STAGE_KEYS
@@ -91,7 +91,7 @@ cols[0].metric("Governance readiness", fmt.percent(ready, 0),
 rows = []
 for stage in STAGE_KEYS[1:]:
     needed = parameter_value(f"stage.{stage}.governance_needed", sc.overrides)
-    fit = 1.0 if needed <= 0 else min(1.0, ready / needed)
+    fit = governance_fit(ready, needed)
     rows.append({"Stage": STAGE[stage].label, "Readiness needed": fmt.percent(needed, 0),
                  "Share of the stage's control delivered": fmt.percent(fit, 0)})
 cols[1].dataframe(rows, hide_index=True, width="stretch")
