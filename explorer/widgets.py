@@ -85,7 +85,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
                   f"£ of economic benefit per £ spent (discounted).{_band_text(bcr, lambda v: f'{v:.2f}')}"))
     if not compact:
         chance = summary.at["chance_npv_positive", "value"]
-        items.append(("Chance benefits exceed costs", fmt.percent(chance, 0), None, "off",
+        items.append(("Chance of net benefit", fmt.percent(chance, 0), None, "off",
                       "Share of the uncertainty draws in which the discounted benefits exceed the spend "
                       "(with bands off: whether the central estimate does)."))
         area = summary.loc["area_net_gbp_m"]
@@ -94,9 +94,10 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
                       "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to "
                       f"it) less what it puts in, discounted.{_band_text(area, fmt.money_m)} Chance that the area "
                       f"breaks even: {fmt.percent(area_chance, 0)}."))
-    cols = st.columns(columns)
-    for i, (label, value, delta, colour, help_text) in enumerate(items):
-        cols[i % columns].metric(label, value, delta, delta_color=colour, help=help_text, border=True)
+    for start in range(0, len(items), columns):  # row by row, so cards line up
+        for col, (label, value, delta, colour, help_text) in zip(st.columns(columns), items[start:start + columns],
+                                                                  strict=False):
+            col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch")
 
 
 def _set_note(topic: str, text: str) -> None:

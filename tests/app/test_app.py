@@ -260,7 +260,7 @@ def test_projections_tell_the_story_and_who_pays(make_app):
     assert any(h.value == "The story" for h in at.subheader)
     assert any("Greater Manchester places youth justice at full transfer" in m.value for m in at.markdown)
     labels = {m.label for m in at.metric}
-    assert {"Chance benefits exceed costs", "Area's net position"} <= labels
+    assert {"Chance of net benefit", "Area's net position"} <= labels
     agencies = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
     assert "Victims and society" in set(agencies.Agency)
     assert chart_series(at, "Prison places") == {"Baseline (no devolution)", "Scenario"}
