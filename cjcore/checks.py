@@ -114,7 +114,8 @@ def _overrides(scenario: Scenario) -> list[Finding]:
             far = value < p.low - width or value > p.high + width  # type: ignore[operator]
             evidence = f"the evidence range is {p.low:g} to {p.high:g}"
         else:
-            far = p.value > 0 and not (p.value / 2 <= value <= p.value * 2)
+            lo, hi = p.bounds
+            far = (value > lo + (hi - lo) / 2) if p.value == 0 else not (p.value / 2 <= value <= p.value * 2)
             evidence = f"the register's value is {p.value:g}"
         if far:
             out.append(Finding("override_far", "evidence",

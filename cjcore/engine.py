@@ -306,8 +306,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     budget — which funding in order of value per net pound solves exactly; a further stage only adds capacity,
     so the optimum cannot fall. (Exact while the rate clip does not bind: effects far below 1, as in the
     register.) Self-financing interventions (net cost ≤ 0: the savings kept and reinvested cover the cost) run in
-    full and their surplus pays for others, even in a year with no pooled budget; anything else needs money
-    from the pooled budget, so with none and no reinvestment nothing runs.
+    full and their surplus pays for others; but nothing at all runs in a year without a pooled budget, since
+    someone has to start a programme.
     """
     first = scenarios[0]
     horizon = first.horizon_years

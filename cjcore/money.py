@@ -128,10 +128,10 @@ def agency_summary(money: np.ndarray) -> pd.DataFrame:
         invests = totals[_K["invests"]]
         net = float(net_per_year[:, a].sum())
         cumulative = np.cumsum(net_per_year[:, a])
-        paid_back = np.nonzero(cumulative >= -1e-12)[0]
-        payback = None
-        if invests > 0 and paid_back.size and (cumulative[paid_back[0]:] >= -1e-12).all():
-            payback = int(paid_back[0]) + 1
+        negative = np.nonzero(cumulative < -1e-12)[0]
+        payback = None  # the first year from which the cumulative net position stays at or above zero
+        if invests > 0 and (not negative.size or negative[-1] + 1 < len(cumulative)):
+            payback = int(negative[-1]) + 2 if negative.size else 1
         rows.append({
             "agency": agency, "label": AGENCY[agency].label, "invests": float(invests),
             **{k: float(totals[_K[k]]) for k in MONEY_CATEGORY_KEYS if k != "invests"},

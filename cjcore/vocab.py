@@ -141,6 +141,9 @@ AGENCIES: tuple[Term, ...] = (
     Term("local_authorities", "Local authorities (youth justice)",
          "Youth justice services; no unit cost of their caseload is in our data set, so no saving is counted."),
     Term("nhs", "NHS (treatment)", "Treatment services; no unit cost of health demand is in our data set."),
+    Term("central_government", "Home Office and MoJ grants",
+         "National grants for services the PCC or mayor commissions (victims' services, violence reduction, "
+         "perpetrator programmes)."),
     Term("society", "Victims and society",
          "The economic and social cost of reoffending beyond the justice agencies' own costs."),
 )
@@ -148,8 +151,8 @@ AGENCY_KEYS: tuple[str, ...] = tuple(a.key for a in AGENCIES)
 #: Whose budget the national share of a function's pooled money comes from (our assignment, see docs/model.md).
 FUNCTION_PAYER: dict[str, str] = {
     "youth_justice": "local_authorities", "probation": "probation", "women": "probation",
-    "victims_witnesses": "police", "substance_misuse": "nhs", "domestic_abuse": "police",
-    "serious_violence": "police", "custody_budget": "prisons", "problem_solving_courts": "courts",
+    "victims_witnesses": "central_government", "substance_misuse": "nhs", "domestic_abuse": "central_government",
+    "serious_violence": "central_government", "custody_budget": "prisons", "problem_solving_courts": "courts",
 }
 MONEY_CATEGORIES: tuple[Term, ...] = (
     Term("invests", "Puts in", "Its share of the spend on interventions."),

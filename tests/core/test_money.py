@@ -178,3 +178,28 @@ def test_story_of_no_devolution_says_nothing_changes(make_scenario) -> None:
 
     text = " ".join(story(project(make_scenario(placements={}), draws=0)))
     assert "nothing changes" in text and "no fall in reoffending" in text
+
+
+def test_an_override_of_a_zero_default_can_be_far(make_scenario) -> None:
+    assert "override_far" in codes(make_scenario(overrides={"stage.co_design.savings_retained": 1.0}))
+    assert "override_far" not in codes(make_scenario(overrides={"stage.co_design.savings_retained": 0.1}))
+
+
+def test_payback_year_is_when_the_cumulative_net_stays_positive() -> None:
+    from cjcore.money import agency_summary
+
+    money = np.zeros((1, 5, len(AGENCY_KEYS), len(MONEY_CATEGORY_KEYS)))
+    police = A["police"]
+    money[0, :, police, K["invests"]] = [3, 0, 0, 0, 0]
+    money[0, :, police, K["fiscal_cashable"]] = [0, 3, -1, 2, 0]  # cumulative net −3, 0, −1, 1, 1
+    summary = agency_summary(money).set_index("agency")
+    assert summary.at["police", "payback_year"] == 4
+    assert summary.at["police", "net"] == pytest.approx(1.0)
+
+
+def test_national_grants_pay_for_pcc_commissioned_services(make_scenario) -> None:
+    run = project(make_scenario(placements={"victims_witnesses": "full_transfer"}), draws=0)
+    summary = run.agency_summary.set_index("agency")
+    assert summary.at["central_government", "invests"] > 0
+    share = summary.at["central_government", "invests"] / summary.invests.sum()
+    assert share < 0.6 + 1e-9, "no more than the national share (60%) of the spend"
