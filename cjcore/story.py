@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from cjcore.areas import get_area
-from cjcore.engine import Run, agreement_start, readiness
+from cjcore.engine import Run, agreement_start, funding_in_place, readiness
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
 
 
@@ -39,9 +39,15 @@ def _deal(run: Run) -> str:
     start = agreement_start(sc)
     when = "at the start" if start == 0 else f"in year {start}, so nothing is delivered before year {start + 1}"
     settlement = "renewed when it ends" if f.renewed else f"for {f.settlement_years} years, not renewed"
-    return (f"A pooled budget of {_money(f.pooled_budget_gbp_m)} a year ({f.national_share:.0%} national), "
+    text = (f"A pooled budget of {_money(f.pooled_budget_gbp_m)} a year ({f.national_share:.0%} national), "
             f"{settlement}, with funding and governance both agreed {when}. Governance model: "
             f"{GOVERNANCE[g.model].label}, readiness {readiness(sc):.0%} on the five conditions.")
+    budget = float((sc.funding.pooled_budget_gbp_m * funding_in_place(sc, sc.horizon_years)).sum())
+    spend = run.summary.at["intervention_spend_gbp_m", "value"]
+    if budget > 0 and spend < 0.9 * budget:
+        text += (f" Only {_money(spend)} of the {_money(budget)} pooled over the horizon is spent: the rest is more "
+                 f"than the placed functions can use at their stages, and lapses.")
+    return text
 
 
 def _change(run: Run) -> str:

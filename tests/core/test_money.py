@@ -203,3 +203,12 @@ def test_national_grants_pay_for_pcc_commissioned_services(make_scenario) -> Non
     assert summary.at["central_government", "invests"] > 0
     share = summary.at["central_government", "invests"] / summary.invests.sum()
     assert share < 0.6 + 1e-9, "no more than the national share (60%) of the spend"
+
+
+def test_story_says_when_most_of_the_budget_lapses(make_scenario) -> None:
+    from cjcore.story import story
+
+    funding = {"pooled_budget_gbp_m": 200.0, "national_share": 0.5, "settlement_years": 5, "agreed_in_year": 0,
+               "renewed": True, "reinvest_share": 0.5}
+    text = " ".join(story(project(make_scenario(funding=funding), draws=0)))
+    assert "of the £1,000.0m pooled over the horizon is spent" in text
