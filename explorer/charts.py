@@ -220,12 +220,11 @@ def area_spread_chart(spread: pd.DataFrame, label: str, unit: str, presenter: bo
 
 def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     """What each agency puts in (left of zero) and gets back (right), £m over the horizon (central)."""
-    from cjcore.vocab import AGENCIES
+    from cjcore.vocab import AGENCIES, MONEY_CATEGORY
 
     order = [a.label for a in AGENCIES]
-    parts = [("Puts in", -agencies.invests), ("Savings transferred", agencies.transfer),
-             ("Cashable savings", agencies.fiscal_cashable), ("Non-cashable savings", agencies.fiscal_non_cashable),
-             ("Economic and social benefit", agencies.economic_social)]
+    parts = [(MONEY_CATEGORY[k].label, -agencies[k] if k == "invests" else agencies[k])
+             for k in ("invests", "transfer", "fiscal_cashable", "fiscal_non_cashable", "economic_social")]
     data = pd.concat([pd.DataFrame({"Agency": agencies.label, "Flow": name, "£m": values.astype(float)})
                       for name, values in parts], ignore_index=True)
     colours = ["#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#E69F00"]

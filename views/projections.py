@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjcore.checks import check
-from cjcore.vocab import DEMAND_METRICS, METRIC
+from cjcore.vocab import DEMAND_METRICS, METRIC, MONEY_CATEGORY
 from explorer import state
 from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, trend_chart
@@ -44,10 +44,9 @@ if not presenter:
                 "no unit cost of their demand is in our data set.")
 st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
 agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
-    "label": "Agency", "invests": "Puts in (£m)", "fiscal_cashable": "Cashable (£m)",
-    "fiscal_non_cashable": "Non-cashable (£m)", "economic_social": "Economic and social (£m)",
-    "transfer": "Transferred (£m)", "gets_back": "Gets back (£m)", "net": "Net (£m)",
-    "return_on_investment": "Return on investment", "payback_year": "Pays back in year"})
+    "label": "Agency", **{k: f"{MONEY_CATEGORY[k].label} (£m)" for k in MONEY_CATEGORY},
+    "gets_back": "Gets back (£m)", "net": "Net (£m)", "return_on_investment": "Return on investment",
+    "payback_year": "Pays back in year"})
 st.dataframe(agency_table, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.2f") for c in agency_table.columns[1:-1]})
 st.altair_chart(money_chart(view.money, presenter), width="stretch")
