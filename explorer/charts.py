@@ -47,8 +47,11 @@ def _scale(mapping: Mapping[str, str], labels: Mapping[str, str]) -> alt.Scale:
 def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None) -> alt.TopLevelMixin:
     size = FONT_SIZE_PRESENTER if presenter else FONT_SIZE
     return (
-        chart.properties(height=height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), width="container")
+        chart.properties(height=height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), width="container",
+                         # the height is the plot's own, not shared with the title, axes and legend
+                         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
         .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320)
+        .configure_axisY(labelOverlap=False)
         .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=400)
         .configure_title(fontSize=size + 3, anchor="start")
         .configure_view(stroke=None)
@@ -126,7 +129,7 @@ def drivers_chart(drivers: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         tooltip=["Function", "Stage", alt.Tooltip("reoffences_avoided:Q", title="Reoffences avoided", format=",.0f"),
                  alt.Tooltip("spend_gbp_m:Q", title="Spend (£m)", format=",.2f")],
     ).properties(title="What drives the result")
-    return _finish(chart, presenter)
+    return _finish(chart, presenter, height=(52 if presenter else 32) * len(FUNCTION_KEYS))
 
 
 def cohort_chart(cohorts: pd.DataFrame, presenter: bool = False) -> alt.Chart:
@@ -238,4 +241,4 @@ def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         x=alt.X("net:Q"), y=alt.Y("Agency:N", sort=order),
         tooltip=["Agency", alt.Tooltip("net:Q", title="Net £m", format=",.2f")])
     return _finish(alt.layer(bars, net).properties(title="Who pays and who gains (black tick: net)"), presenter,
-                   height=380 if presenter else 260)
+                   height=(56 if presenter else 36) * len(order))
