@@ -41,8 +41,13 @@ def _freeze(value: dict) -> MappingProxyType:
     return MappingProxyType(dict(value))
 
 
+def _freeze_placements(value: dict) -> MappingProxyType:
+    """Functions at `national` are the same as functions left out: drop them so equal scenarios compare equal."""
+    return MappingProxyType({f: s for f, s in value.items() if s != "national"})
+
+
 Placements = Annotated[
-    dict[FunctionKey, StageKey], AfterValidator(_freeze), PlainSerializer(dict, return_type=dict)
+    dict[FunctionKey, StageKey], AfterValidator(_freeze_placements), PlainSerializer(dict, return_type=dict)
 ]
 Overrides = Annotated[dict[str, float], AfterValidator(_freeze), PlainSerializer(dict, return_type=dict)]
 

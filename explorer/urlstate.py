@@ -56,7 +56,9 @@ class Decoded:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}"
+    """The shortest text that reads back as exactly the same number (12.0 -> '12')."""
+    short = f"{value:.15g}"
+    return short if float(short) == value else repr(float(value))
 
 
 def encode(scenario: Scenario, origin_key: str, origin: Scenario, presenter: bool = False) -> dict[str, str]:
