@@ -294,3 +294,13 @@ def test_implausible_settings_warn_where_they_are_made(make_app):
     fresh = make_app(s="greater-manchester", fb="0").run()
     fresh.switch_page(view("funding_governance")).run()
     assert any("no pooled budget" in w.value for w in fresh.warning)
+
+
+def test_visiting_every_view_never_changes_an_unusual_scenario(make_app):
+    at = make_app(s="london", fb="100.8125", fn="0.63", fi="0.333", gc="05241", h="7", p="123450123").run()
+    loaded = at.session_state["cj_scenario"]
+    assert loaded.funding.pooled_budget_gbp_m == 100.8125 and loaded.horizon_years == 7
+    for name in VIEWS:
+        at.switch_page(view(name)).run()
+        assert not at.exception
+        assert at.session_state["cj_scenario"] == loaded, f"opening {name} changed the scenario"
