@@ -45,17 +45,19 @@ def _scale(mapping: Mapping[str, str], labels: Mapping[str, str]) -> alt.Scale:
 
 
 def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None) -> alt.TopLevelMixin:
+    """Size and style a chart in one step (each altair `.configure_*` call copies the whole chart: slow)."""
     size = FONT_SIZE_PRESENTER if presenter else FONT_SIZE
-    return (
-        chart.properties(height=height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), width="container",
-                         # the height is the plot's own, not shared with the title, axes and legend
-                         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320)
-        .configure_axisY(labelOverlap=False)
-        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=400)
-        .configure_title(fontSize=size + 3, anchor="start")
-        .configure_view(stroke=None)
-    )
+    config = {
+        "axis": {"labelFontSize": size, "titleFontSize": size, "labelLimit": 320},
+        "axisY": {"labelOverlap": False},
+        "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom", "labelLimit": 400},
+        "title": {"fontSize": size + 3, "anchor": "start"},
+        "view": {"stroke": None},
+    }
+    return chart.properties(
+        height=height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), width="container",
+        # the height is the plot's own, not shared with the title, axes and legend
+        autosize={"type": "fit-x", "contains": "padding"}, config=config)
 
 
 def _unit_format(metric: str) -> str:
@@ -89,7 +91,7 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
     scenario_band = data[(data.series == SERIES_SCENARIO) & data.p10.notna()]
     if not scenario_band.empty:
         band = alt.Chart(scenario_band).mark_area(opacity=0.2, color=SERIES_COLOURS[SERIES_SCENARIO]).encode(
-            x="year:O", y="p10:Q", y2="p90:Q")
+            x=alt.X("year:O"), y=alt.Y("p10:Q"), y2=alt.Y2("p90:Q"))
         layers.insert(0, band)
     return _finish(alt.layer(*layers).properties(title=info.label), presenter)
 
@@ -112,7 +114,7 @@ def spectrum_chart(placements: Mapping[str, str], priorities: Iterable[str] = ()
                         legend=None),
         shape=alt.Shape("Report priority:N", scale=alt.Scale(domain=["Yes", "No"], range=["diamond", "circle"]),
                         title="Area's report priority"),
-        tooltip=["Function", "Stage", "Report priority"],
+        tooltip=[alt.Tooltip("Function:N"), alt.Tooltip("Stage:N"), alt.Tooltip("Report priority:N")],
     )
     return _finish(chart, presenter, height=(560 if presenter else 330))
 
@@ -126,7 +128,8 @@ def drivers_chart(drivers: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         y=alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None),
         color=alt.Color("Function:N", scale=_scale(FUNCTION_COLOURS, {f: FUNCTION[f].label for f in FUNCTION_KEYS}),
                         legend=None),
-        tooltip=["Function", "Stage", alt.Tooltip("reoffences_avoided:Q", title="Reoffences avoided", format=",.0f"),
+        tooltip=[alt.Tooltip("Function:N"), alt.Tooltip("Stage:N"),
+                 alt.Tooltip("reoffences_avoided:Q", title="Reoffences avoided", format=",.0f"),
                  alt.Tooltip("spend_gbp_m:Q", title="Spend (£m)", format=",.2f")],
     ).properties(title="What drives the result")
     return _finish(chart, presenter, height=(52 if presenter else 32) * len(FUNCTION_KEYS))
@@ -140,7 +143,7 @@ def cohort_chart(cohorts: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         x=alt.X("change:Q", title="Change in reoffences over the horizon", axis=alt.Axis(format=",.0f")),
         y=alt.Y("Cohort:N", sort=list(labels.values()), title=None),
         color=alt.Color("Cohort:N", scale=_scale(COHORT_COLOURS, labels), legend=None),
-        tooltip=["Cohort", alt.Tooltip("baseline:Q", title="Baseline", format=",.0f"),
+        tooltip=[alt.Tooltip("Cohort:N"), alt.Tooltip("baseline:Q", title="Baseline", format=",.0f"),
                  alt.Tooltip("scenario:Q", title="Scenario", format=",.0f"),
                  alt.Tooltip("change_pct:Q", title="Change (%)", format="+.2f")],
     ).properties(title="Change by cohort")
@@ -155,7 +158,8 @@ def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title="£m a year", axis=alt.Axis(format=",.1f")),
         color=alt.Color("Measure:N", scale=_scale(MONEY_COLOURS, labels), title=None),
-        tooltip=["Measure", alt.Tooltip("year:O", title="Year"), alt.Tooltip("value:Q", title="£m", format=",.2f")],
+        tooltip=[alt.Tooltip("Measure:N"), alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("value:Q", title="£m", format=",.2f")],
     ).properties(title="Money, year by year")
     return _finish(chart, presenter)
 
@@ -173,12 +177,13 @@ def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False) -> alt.C
                         legend=None),
         shape=alt.Shape("Current:N", scale=alt.Scale(domain=["Current", "Other"], range=["diamond", "circle"]),
                         title=None),
-        tooltip=["Stage", alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
+        tooltip=[alt.Tooltip("Stage:N"), alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
                  alt.Tooltip("p90:Q", format=",.1f")],
     )
     layers = [points]
     if data.p10.notna().any():
-        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#555555").encode(x=x, y="p10:Q", y2="p90:Q"))
+        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#555555").encode(
+            x=x, y=alt.Y("p10:Q"), y2=alt.Y2("p90:Q")))
     return _finish(alt.layer(*layers).properties(title=label), presenter)
 
 
@@ -195,9 +200,10 @@ def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: boo
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("change:Q", title=f"Change ({unit})", axis=alt.Axis(format=fmt)),
         color=alt.Color("Option:N", scale=alt.Scale(range=list(OKABE_ITO[4:]) + list(OKABE_ITO[:4])), title=None),
-        tooltip=["Option", alt.Tooltip("year:O", title="Year"), alt.Tooltip("change:Q", title="Change", format=fmt)],
+        tooltip=[alt.Tooltip("Option:N"), alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("change:Q", title="Change", format=fmt)],
     ).properties(title=f"{info.label}: change against baseline")
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888888").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888888").encode(y=alt.Y("y:Q"))
     return _finish(alt.layer(zero, chart), presenter)
 
 
@@ -210,13 +216,13 @@ def area_spread_chart(spread: pd.DataFrame, label: str, unit: str, presenter: bo
         x=alt.X("value:Q", title=f"{label} ({unit})", axis=alt.Axis(format=",.1f")), y=y,
         color=alt.Color("Shown:N", scale=alt.Scale(domain=["Area on screen", "Other areas"],
                                                      range=[SERIES_COLOURS[SERIES_SCENARIO], "#6E6E6E"]), title=None),
-        tooltip=["Area", alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
+        tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
                  alt.Tooltip("p90:Q", format=",.1f")],
     )
     layers = [points]
     if data.p10.notna().any():
         layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#9a9a9a").encode(
-            x="p10:Q", x2="p90:Q", y=y))
+            x=alt.X("p10:Q"), x2=alt.X2("p90:Q"), y=y))
     return _finish(alt.layer(*layers).properties(title=f"{label} across areas"), presenter,
                    height=max(200, 42 * len(data)) if presenter else max(160, 28 * len(data)))
 
@@ -235,10 +241,10 @@ def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         x=alt.X("sum(£m):Q", title="£m over the horizon (puts in ← 0 → gets back)", axis=alt.Axis(format=",.1f")),
         y=alt.Y("Agency:N", sort=order, title=None),
         color=alt.Color("Flow:N", scale=alt.Scale(domain=[p[0] for p in parts], range=colours), title=None),
-        tooltip=["Agency", "Flow", alt.Tooltip("£m:Q", format=",.2f")],
+        tooltip=[alt.Tooltip("Agency:N"), alt.Tooltip("Flow:N"), alt.Tooltip("£m:Q", format=",.2f")],
     )
     net = alt.Chart(agencies.assign(Agency=agencies.label)).mark_tick(color="#000000", thickness=3, size=22).encode(
         x=alt.X("net:Q"), y=alt.Y("Agency:N", sort=order),
-        tooltip=["Agency", alt.Tooltip("net:Q", title="Net £m", format=",.2f")])
+        tooltip=[alt.Tooltip("Agency:N"), alt.Tooltip("net:Q", title="Net £m", format=",.2f")])
     return _finish(alt.layer(bars, net).properties(title="Who pays and who gains (black tick: net)"), presenter,
                    height=(56 if presenter else 36) * len(order))
