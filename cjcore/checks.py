@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from cjcore.areas import get_area
-from cjcore.engine import agreement_start, governance_fit, readiness
+import numpy as np
+
+from cjcore.engine import Params, agreement_start, baseline_cohorts, governance_fit, programme, readiness
 from cjcore.evidence import load_register, parameter_value
 from cjcore.schema import Scenario
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE, STAGE_KEYS
@@ -35,21 +36,11 @@ def _placed(scenario: Scenario) -> list[str]:
 
 def full_reach_cost_gbp_m(scenario: Scenario) -> float:
     """Year-1 cost (£m) of running every placed function's interventions at full reach, at central values."""
-    groups = get_area(scenario.area).groups
-    offenders = {"young_people": groups["young_people"].offenders, "young_adults": groups["young_adults"].offenders}
-    share_w = parameter_value("women_share_25plus", scenario.overrides)
-    offenders["adult_men"] = groups["adults_25plus"].offenders * (1 - share_w)
-    offenders["adult_women"] = groups["adults_25plus"].offenders * share_w
-    total = 0.0
-    placed = set(_placed(scenario))
-    for iv in load_register().interventions:
-        if iv.function not in placed:
-            continue
-        reach = (parameter_value(f"{iv.key}.eligible_share", scenario.overrides)
-                 * parameter_value(f"{iv.key}.max_reach", scenario.overrides))
-        people = sum(offenders[c] for c in iv.cohorts) * reach
-        total += people * parameter_value(f"{iv.key}.cost_per_participant_gbp", scenario.overrides)
-    return total / 1e6
+    p = Params(scenario.overrides, draws=0, seed=None)
+    prog = programme(p)
+    placed = np.array([FUNCTION_KEYS[i] in set(_placed(scenario)) for i in prog.function_index])
+    places = (prog.reach[0] * baseline_cohorts(scenario.area, p).size[0]).sum(axis=1)  # people at full reach
+    return float((places * prog.cost[0] * placed).sum() / 1e6)
 
 
 def _governance(scenario: Scenario) -> list[Finding]:

@@ -93,3 +93,14 @@ def per_thousand_offenders(value: float, frame: pd.DataFrame) -> float:
     """A headline figure per 1,000 offenders in the area's cohort, so areas of different size can be compared."""
     offenders = cohort_offenders(frame)
     return 1000.0 * value / offenders if offenders else np.nan
+
+
+def side_by_side(summaries: dict[str, pd.DataFrame], keys: tuple[str, ...]) -> pd.DataFrame:
+    """Headline figures of several options in columns, then each option's difference from the first."""
+    names = list(summaries)
+    first = next(iter(summaries.values()))
+    table = pd.DataFrame({name: [s.at[k, "value"] for k in keys] for name, s in summaries.items()},
+                         index=[f"{first.at[k, 'label']} ({first.at[k, 'unit']})" for k in keys])
+    for name in names[1:]:
+        table[f"Difference: {name} − {names[0]}"] = table[name] - table[names[0]]
+    return table

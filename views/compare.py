@@ -5,7 +5,7 @@ import streamlit as st
 
 from cjcore.areas import AREA_KEYS, REPORT_AREAS, get_area
 from cjcore.engine import HEADLINES
-from cjcore.report import per_thousand_offenders
+from cjcore.report import per_thousand_offenders, side_by_side
 from cjcore.vocab import DEMAND_METRICS, FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import format as fmt
 from explorer import state
@@ -41,11 +41,7 @@ with tab_scenarios:
             continue
         runs[f"{option.name} ({get_area(option.area).name})" if key != ON_SCREEN else options[key]] = run_view(option)
     if runs:
-        names = list(runs)
-        table = pd.DataFrame({name: [view.summary.at[k, "value"] for k in TABLE_KEYS] for name, view in runs.items()},
-                             index=[f"{HEADLINE[k][0]} ({HEADLINE[k][1]})" for k in TABLE_KEYS])
-        for name in names[1:]:
-            table[f"Difference: {name} − {names[0]}"] = table[name] - table[names[0]]
+        table = side_by_side({name: view.summary for name, view in runs.items()}, TABLE_KEYS)
         st.dataframe(table, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f")
                                                              for c in table.columns})
         st.caption("Each option is compared with its own area's baseline, so options in different areas can be "
