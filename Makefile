@@ -2,7 +2,10 @@
 #   make run                    serve the app on http://localhost:8501 (this machine only)
 #   make run ADDRESS=0.0.0.0    serve it to the room (other machines use this machine's address)
 #   make test                   lint + the whole test suite (what .ci/run does)
+#   make lock                   regenerate the lock files after editing requirements*.txt
+#   make test-latest            the suite in a throwaway venv with the newest releases the ranges allow
 
+SHELL    := /bin/bash
 PORT     ?= 8501
 ADDRESS  ?= 127.0.0.1
 VENV     := .venv
@@ -10,21 +13,32 @@ PY       := $(VENV)/bin/python
 PIP      := $(PY) -m pip install --quiet --disable-pip-version-check
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run install-dev lint test bench clean
+UV_VERSION := 0.13.9
+
+.PHONY: run install-dev browser lint test test-latest lock bench clean
 
 # The virtual environment itself, created once.
 $(PY):
 	python3 -m venv $(VENV)
 
-# Runtime packages, reinstalled only when requirements.txt changes.
-$(VENV)/.stamp-run: requirements.txt | $(PY)
-	$(PIP) -r requirements.txt
+# Installs come from the lock files (exact versions with hashes), never from the ranges in requirements*.txt,
+# so an upstream release cannot change what a fresh machine gets. Reinstalled only when a lock file changes.
+$(VENV)/.stamp-run: requirements.lock | $(PY)
+	$(PIP) --require-hashes -r requirements.lock
 	touch $@
 
-# Runtime + test/lint packages, reinstalled only when either requirements file changes.
-$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PIP) -r requirements-dev.txt
-	touch $@
+$(VENV)/.stamp-dev: requirements-dev.lock | $(PY)
+	$(PIP) --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.stamp-run
+
+# Regenerate both lock files from the human-readable ranges (run after editing requirements*.txt, or to take
+# upstream releases on purpose; then run make test and commit the lock files).
+lock: | $(PY)
+	$(PIP) uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" requirements.txt -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" requirements-dev.txt -o requirements-dev.lock
 
 # Start the app (Ctrl+C stops it).
 run: $(VENV)/.stamp-run
@@ -32,7 +46,9 @@ run: $(VENV)/.stamp-run
 	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --server.address $(ADDRESS)
 
 # Test/lint packages plus Debian's Chromium for the browser tests.
-install-dev: $(VENV)/.stamp-dev
+install-dev: $(VENV)/.stamp-dev browser
+
+browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \
@@ -50,6 +66,18 @@ lint: $(VENV)/.stamp-dev
 # Lint, then every test (tests/core, tests/app, tests/e2e); any pytest failure, including "no tests", fails.
 test: install-dev lint
 	$(PY) -m pytest
+
+# Drift check: a throwaway venv with the newest releases requirements*.txt allows, then lint and every test.
+# Finds an upstream release that breaks us on purpose, before anyone runs make lock.
+test-latest: browser
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	norm() { tr 'A-Z_' 'a-z-' | sed -n 's/^\([a-z0-9.-]*==[^ ;]*\).*/\1/p' | sort; }; \
+	python3 -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade -r requirements-dev.txt; \
+	echo "== installed versions that differ from requirements-dev.lock:"; \
+	comm -13 <(norm < requirements-dev.lock) <("$$tmp/venv/bin/python" -m pip freeze | norm) | sed 's/^/   /'; \
+	"$$tmp/venv/bin/ruff" check .; \
+	"$$tmp/venv/bin/python" -m pytest -p no:cacheprovider
 
 # Run each benchmark script in bench/ (if any).
 bench: $(VENV)/.stamp-dev

@@ -11,12 +11,12 @@ state.init_session()
 st.markdown(PRESENTER_CSS if state.presenter() else BASE_CSS, unsafe_allow_html=True)
 
 PAGES = [
-    st.Page("views/spectrum.py", title="Spectrum", default=True),
-    st.Page("views/funding_governance.py", title="Funding & governance"),
-    st.Page("views/projections.py", title="Projections"),
-    st.Page("views/compare.py", title="Compare"),
-    st.Page("views/scenarios.py", title="Scenarios"),
-    st.Page("views/evidence.py", title="Evidence"),
+    st.Page("pages/spectrum.py", title="Spectrum", default=True),
+    st.Page("pages/funding_governance.py", title="Funding & governance"),
+    st.Page("pages/projections.py", title="Projections"),
+    st.Page("pages/compare.py", title="Compare"),
+    st.Page("pages/scenarios.py", title="Scenarios"),
+    st.Page("pages/evidence.py", title="Evidence"),
 ]
 page = st.navigation(PAGES)
 link_slot = sidebar.draw()

@@ -494,7 +494,7 @@ def machine() -> dict[str, str]:
 
     return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": run("git", "rev-parse", "--short", "HEAD"),
-            "dirty": " (with uncommitted changes)" if run("git", "status", "--porcelain", "--", "app.py", "views",
+            "dirty": " (with uncommitted changes)" if run("git", "status", "--porcelain", "--", "app.py", "pages",
                                                             "explorer", "cjcore") else "",
             "cpus": run("nproc"), "chromium": " ".join(run(CHROMIUM_PATHS[0], "--version").split()[:2]),
             "streamlit": streamlit.__version__}

@@ -15,7 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import run_main_script_like_the_server
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -28,13 +31,14 @@ FUNCTIONS = ("Substance misuse", "Domestic abuse perpetrators", "Serious violenc
 def measure(repeats: int) -> dict[str, list[float]]:
     """Milliseconds per rerun: spectrum view after moving a stage, projections view showing that change."""
     os.environ.setdefault("CJ_SCENARIO_DIR", tempfile.mkdtemp(prefix="cj-bench-"))
+    run_main_script_like_the_server(pytest.MonkeyPatch())  # as in the AppTest suite: app.py reruns every time
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     times: dict[str, list[float]] = {"spectrum: stage moved": [], "projections: after the change": []}
     combos = [(f, s) for f in FUNCTIONS for s in STAGES[1:]]
     for i in range(repeats):
         function, stage = combos[i % len(combos)]
-        at.switch_page("views/spectrum.py").run()
+        at.switch_page("pages/spectrum.py").run()
         slider = next(s for s in at.select_slider if s.label == function)
         if slider.value == stage:
             stage = "national"
@@ -42,7 +46,7 @@ def measure(repeats: int) -> dict[str, list[float]]:
         t0 = time.perf_counter()
         at.run()
         times["spectrum: stage moved"].append(1000 * (time.perf_counter() - t0))
-        at.switch_page("views/projections.py")
+        at.switch_page("pages/projections.py")
         t0 = time.perf_counter()
         at.run()
         times["projections: after the change"].append(1000 * (time.perf_counter() - t0))

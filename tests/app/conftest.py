@@ -6,11 +6,39 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 VIEWS = ("spectrum", "funding_governance", "projections", "compare", "scenarios", "evidence")
+
+
+_UPSTREAM_PAGES_MANAGER_INIT = PagesManager.__init__
+
+
+def _pages_manager_init_as_server(self: PagesManager, *args: object, **kwargs: object) -> None:
+    """PagesManager.__init__, then the flag the real server sets once `st.navigation` runs."""
+    _UPSTREAM_PAGES_MANAGER_INIT(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+
+def run_main_script_like_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work around an AppTest bug so `app.py` reruns on every interaction, as on the real server.
+
+    AppTest (Streamlit 1.67) resets `PagesManager.uses_pages_directory` to None before every run and
+    re-derives it from whether a `pages/` folder sits next to the main script; with our `pages/` folder it
+    then runs only the page script after the first run (the shared sidebar and URL sync never run again).
+    The real server sets the flag to False once `st.navigation` runs. Upstream: streamlit/streamlit issue
+    9446 (https://github.com/streamlit/streamlit/issues/9446) and PR 14217
+    (https://github.com/streamlit/streamlit/pull/14217). `test_app_rerun.py` says when this can be dropped.
+    """
+    monkeypatch.setattr(PagesManager, "__init__", _pages_manager_init_as_server)
+
+
+@pytest.fixture(autouse=True)
+def _main_script_reruns(monkeypatch: pytest.MonkeyPatch) -> None:
+    run_main_script_like_the_server(monkeypatch)
 
 
 @pytest.fixture

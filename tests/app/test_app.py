@@ -12,7 +12,7 @@ REOFFENCES = "Reoffences"
 
 
 def view(name: str) -> str:
-    return f"views/{name}.py"
+    return f"pages/{name}.py"
 
 
 @pytest.mark.parametrize("name", VIEWS)

@@ -133,9 +133,10 @@ def test_project_reads_stdin() -> None:
     (["project", "nowhere.yaml"], 1, "nowhere.yaml: (whole file): a file that does not exist — a scenario file, or a "
                                      "built-in scenario: "),
     (["project", GM, "--draws", "-5"], 2, "draws must be from 0 to 100,000"),
-    (["project", GM, "--format", "xml"], 2, "invalid choice: 'xml'"),
-    (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
-    ([], 2, "required: COMMAND"),
+    # argparse's own refusals: the wording is the standard library's, so only the bad value is checked.
+    (["project", GM, "--format", "xml"], 2, "xml"),
+    (["frobnicate"], 2, "frobnicate"),
+    ([], 2, "COMMAND"),
 ])
 def test_user_errors_exit_without_traceback(args: list[str], code: int, message: str) -> None:
     res = cli(*args)
