@@ -43,7 +43,7 @@ COHORT_METRICS: tuple[str, ...] = (
 )
 MONEY_METRICS: tuple[str, ...] = (
     "cost_of_reoffending", "system_cost", "intervention_spend", "funds_available", "cashable_savings",
-    "retained_savings", "reinvested_savings",
+    "retained_savings", "reinvested_savings", "transition_cost", "governance_cost",
 )
 _PERCENTILES = (10, 50, 90)
 
@@ -65,6 +65,18 @@ class Params:
                 column[1:] = rng.triangular(*rng_range, size=draws)
             self._values[key] = column
         self._overrides = overrides
+        self._seed = seed
+
+    def uniforms(self, stream: str, shape: tuple[int, ...]) -> np.ndarray:
+        """Uniform(0, 1) numbers for the draws (rows 1..), shape (draws, *shape), from their own seeded stream.
+
+        A stream per name keeps these draws independent of which parameters exist, and the same for every
+        scenario of one run (common random numbers: variants compared in a sweep face the same luck).
+        """
+        words = [ord(c) for c in stream]
+        seq = np.random.SeedSequence(entropy=self._seed, spawn_key=tuple(words)) if self._seed is not None \
+            else np.random.SeedSequence(spawn_key=tuple(words))
+        return np.random.default_rng(seq).random((self.n - 1, *shape))
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self._values:
@@ -145,28 +157,102 @@ def sustain(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
     return (1 - p.scalar("policy_conflict_decay")) ** years_without
 
 
-def control(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
-    """Effective local control of each function in each year, shape (functions, years).
+def stage_value(p: Params, stage: str, name: str) -> float:
+    """A stage's setting (central); `national` has none of the spectrum's settings, so every one is 0 there."""
+    return 0.0 if stage == STAGE_KEYS[0] else p.scalar(f"stage.{stage}.{name}")
 
-    A function placed at a stage works at the best of that stage and every earlier stage, each limited by
-    governance readiness against what the stage needs and by its set-up delay and ramp. So an area that
-    reaches for full transfer works at co-commissioning level while the transfer is set up, and a stage the
-    governance cannot sustain delivers no more than one it can.
-    """
-    ready = readiness(scenario)
-    start = agreement_start(scenario)
-    ramp_years = p.scalar("ramp_years")
+
+def stage_draws(p: Params, stage: str, name: str) -> np.ndarray:
+    """A ranged stage setting over the draws (row 0 central); zeros at `national`."""
+    return np.zeros(p.n) if stage == STAGE_KEYS[0] else p[f"stage.{stage}.{name}"]
+
+
+def ramp(scenario: Scenario, p: Params, stage: str, horizon: int) -> np.ndarray:
+    """Share of a stage's new arrangements running each year: 0 until agreement + set-up, then up to 1."""
     years = np.arange(horizon)
-    capacity = np.zeros((len(STAGE_KEYS), horizon))
-    for s, stage in enumerate(STAGE_KEYS[1:], start=1):
-        local = p.scalar(f"stage.{stage}.local_control")
-        needed = p.scalar(f"stage.{stage}.governance_needed")
-        fit = governance_fit(ready, needed)
-        setup = p.scalar(f"stage.{stage}.setup_years")
-        ramp = np.clip((years - start - setup + 1) / ramp_years, 0.0, 1.0)
-        capacity[s] = local * fit * ramp
-    best_so_far = np.maximum.accumulate(capacity, axis=0)
-    return np.stack([best_so_far[STAGE_KEYS.index(scenario.stage_of(f))] for f in FUNCTION_KEYS])
+    setup = stage_value(p, stage, "setup_years")
+    return np.clip((years - agreement_start(scenario) - setup + 1) / p.scalar("ramp_years"), 0.0, 1.0)
+
+
+def control(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
+    """Local control the new arrangements deliver for each function each year, shape (functions, years).
+
+    The placed stage's own `local_control`, reached over its set-up and ramp: a function reaching for full
+    transfer has no new arrangements at all while the transfer is set up (and today's service may be disrupted
+    meanwhile, see `transition`). Governance readiness enters once, through `fidelity`; what a stage needs of it
+    sets the chance that the stage is reversed (`reversal_hazard`).
+    """
+    rows = []
+    for f in FUNCTION_KEYS:
+        stage = scenario.stage_of(f)
+        rows.append(stage_value(p, stage, "local_control") * ramp(scenario, p, stage, horizon))
+    return np.stack(rows)
+
+
+def reversal_hazard(scenario: Scenario, p: Params, stage: str) -> float:
+    """Yearly chance that a function's arrangements at `stage` stall or are reversed by national policy.
+
+    The stage's base hazard, raised by the governance it lacks (1 + weight × (1 − fit)) and by each year the
+    funding and governance agreement comes late (1 + late × start year). Never zero beyond co-design: national
+    policy swings (probation's recentralisation in 2021) are outside an area's control.
+    """
+    base = stage_value(p, stage, "reversal_hazard")
+    if base <= 0:
+        return 0.0
+    fit = governance_fit(readiness(scenario), stage_value(p, stage, "governance_needed"))
+    late = 1 + p.scalar("reversal_late_agreement") * agreement_start(scenario)
+    return float(min(1.0, base * (1 + p.scalar("reversal_readiness_weight") * (1 - fit)) * late))
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What moving each function along the spectrum brings besides its increment; arrays (draws, functions, years).
+
+    `alive`: whether the new arrangements are still in place (1 until a reversal; its probability in row 0).
+    `disruption`: share of today's national provision's effect lost that year (set-up and reversal).
+    `potency`: how much of an intervention's effect is left after fading, by years of delivery.
+    """
+
+    alive: np.ndarray
+    disruption: np.ndarray
+    potency: np.ndarray
+
+
+def transition(scenario: Scenario, p: Params, horizon: int) -> Transition:
+    """Reversal, disruption and fading for each function and year (see docs/model.md §3.5).
+
+    Row 0 is the expectation over reversals (survival probability, chance of reversal in the year); rows 1.. draw
+    each function's reversal year from its hazard with uniforms shared by every scenario of the run.
+    """
+    years = np.arange(horizon)
+    start = agreement_start(scenario)
+    at_risk = years >= start
+    n_f = len(FUNCTION_KEYS)
+    alive = np.ones((p.n, n_f, horizon))
+    reversed_now = np.zeros((p.n, n_f, horizon))
+    disruption = np.zeros((p.n, n_f, horizon))
+    potency = np.ones((p.n, n_f, horizon))
+    luck = p.uniforms("reversal", (n_f,))  # (draws, F)
+    decay = p["effect_decay"]  # (D,)
+    for j, f in enumerate(FUNCTION_KEYS):
+        stage = scenario.stage_of(f)
+        if stage == STAGE_KEYS[0]:
+            continue
+        h = reversal_hazard(scenario, p, stage)
+        exposed = np.cumsum(at_risk)  # years at risk up to and including t
+        alive[0, j] = (1 - h) ** exposed
+        reversed_now[0, j] = np.where(at_risk, (1 - h) ** np.maximum(exposed - 1, 0) * h, 0.0)
+        if p.n > 1 and h > 0:
+            survived = np.floor(np.log1p(-luck[:, j]) / np.log1p(-h)) if h < 1 else np.zeros(p.n - 1)
+            year_reversed = start + survived  # (draws,)
+            alive[1:, j] = years[None, :] < year_reversed[:, None]
+            reversed_now[1:, j] = years[None, :] == year_reversed[:, None]
+        setting_up = (1 - ramp(scenario, p, stage, horizon)) * at_risk  # (T,)
+        share = stage_draws(p, stage, "disruption")[:, None]  # (D, 1)
+        disruption[:, j] = share * (alive[:, j] * setting_up[None, :] + reversed_now[:, j])
+        running = np.maximum(0, years - start - stage_value(p, stage, "setup_years"))
+        potency[:, j] = (1 - decay[:, None]) ** running[None, :]
+    return Transition(alive=alive, disruption=disruption, potency=potency)
 
 
 # ----------------------------------------------------------------------------------------------- simulation
@@ -176,21 +262,29 @@ class Programme:
 
     interventions: tuple[Intervention, ...]
     function_index: np.ndarray  # (I,)
-    reach: np.ndarray  # (D, I, C): eligible share × max reach, zero for cohorts not targeted
+    reach: np.ndarray  # (D, I, C): eligible share × reach beyond today's, zero for cohorts not targeted
+    today: np.ndarray  # (D, I, C): eligible share × today's national reach (already in the baseline)
     effect: np.ndarray  # (D, I)
     cost: np.ndarray  # (D, I) £ per participant
     diversion: np.ndarray  # (D, I)
 
 
 def programme(p: Params) -> Programme:
-    """Collect every intervention's parameters into arrays."""
+    """Collect every intervention's parameters into arrays.
+
+    Additionality: today's national services already reach `national_reach` of the eligible, and their effect is
+    in the baseline rates; moving a function along the spectrum can add only the reach beyond it.
+    """
     ivs = load_register().interventions
     target = np.array([[c in iv.cohorts for c in COHORT_KEYS] for iv in ivs], dtype=float)
-    reach = np.stack([p[f"{iv.key}.eligible_share"] * p[f"{iv.key}.max_reach"] for iv in ivs], axis=1)
+    eligible = np.stack([p[f"{iv.key}.eligible_share"] for iv in ivs], axis=1)
+    today = np.stack([p[f"{iv.key}.national_reach"] for iv in ivs], axis=1)
+    beyond = np.maximum(np.stack([p[f"{iv.key}.max_reach"] for iv in ivs], axis=1) - today, 0.0)
     return Programme(
         interventions=ivs,
         function_index=np.array([FUNCTION_KEYS.index(iv.function) for iv in ivs]),
-        reach=reach[:, :, None] * target[None, :, :],
+        reach=(eligible * beyond)[:, :, None] * target[None, :, :],
+        today=(eligible * today)[:, :, None] * target[None, :, :],
         effect=np.stack([p[f"{iv.key}.effect"] for iv in ivs], axis=1),
         cost=np.stack([p[f"{iv.key}.cost_per_participant_gbp"] for iv in ivs], axis=1),
         diversion=np.stack([p[f"{iv.key}.custody_diversion"] for iv in ivs], axis=1),
@@ -218,6 +312,10 @@ class Flows:
     cashable_savings: np.ndarray
     retained_savings: np.ndarray
     reinvested_savings: np.ndarray
+    transition_cost: np.ndarray  # (D, T) £m one-off costs of moving functions along the spectrum
+    governance_cost: np.ndarray  # (D, T) £m recurring cost of running the arrangements
+    transition_by: np.ndarray  # (D, T, F) £m by function
+    governance_by: np.ndarray  # (D, T, F) £m by function
     realisation: np.ndarray  # (D, T, I)
     reoffences_avoided_by: np.ndarray  # (D, T, I) first-order attribution to each intervention
     spend_by: np.ndarray  # (D, T, I) £m
@@ -228,6 +326,20 @@ class Flows:
         return self.agency_cost.sum(axis=2)
 
 
+DEMAND_RATIOS: tuple[str, ...] = (
+    "arrests_per_offence", "court_cases_per_offence", "custody_per_offence", "probation_years_per_offence")
+
+
+def per_reoffence(p: Params, key: str) -> np.ndarray:
+    """A demand ratio, published per person formally dealt with, converted to per proven reoffence.
+
+    The published volumes (arrests, court cases, custodial sentences, probation caseload) divide by people formally
+    dealt with, one per caution or court occasion; several proven offences are often dealt with on one occasion.
+    """
+    assert key in DEMAND_RATIOS, key
+    return p[key] * p["disposals_per_reoffence"]
+
+
 def direct_saving_per_participant(p: Params, prog: Programme, cohorts: Cohorts) -> np.ndarray:
     """Each participant's direct cashable saving to national budgets, £, shape (draws, interventions, cohorts).
 
@@ -236,11 +348,13 @@ def direct_saving_per_participant(p: Params, prog: Programme, cohorts: Cohorts) 
     (prison place-years saved less the probation case-years added). Floored at 0. It is linear in the
     participants, so each participant carries a fixed saving: that is what lets the funding allocation count it.
     """
+    custody = per_reoffence(p, "custody_per_offence")
     national_per_reoffence = (
-        p["court_cases_per_offence"] * p["court_cost_per_case_gbp"] * p["cashable_share_courts"]
-        + p["custody_per_offence"] * p["prison_years_per_custodial_sentence"] * p["prison_cost_per_place_gbp"]
+        per_reoffence(p, "court_cases_per_offence") * p["court_cost_per_case_gbp"] * p["cashable_share_courts"]
+        + custody * p["prison_years_per_custodial_sentence"] * p["prison_cost_per_place_gbp"]
         * p["cashable_share_prisons"]
-        + p["probation_years_per_offence"] * p["probation_cost_per_case_gbp"] * p["cashable_share_probation"]
+        + per_reoffence(p, "probation_years_per_offence") * p["probation_cost_per_case_gbp"]
+        * p["cashable_share_probation"]
     )  # (D,) £
     per_diverted_sentence = (
         p["prison_years_per_custodial_sentence"] * p["prison_cost_per_place_gbp"] * p["cashable_share_prisons"]
@@ -249,7 +363,7 @@ def direct_saving_per_participant(p: Params, prog: Programme, cohorts: Cohorts) 
     per_member = cohorts.rate * cohorts.frequency  # (D, C) reoffences per member of each cohort
     saving = per_member[:, None, :] * (
         prog.effect[:, :, None] * national_per_reoffence[:, None, None]
-        + prog.diversion[:, :, None] * (p["custody_per_offence"] * per_diverted_sentence)[:, None, None]
+        + prog.diversion[:, :, None] * (custody * per_diverted_sentence)[:, None, None]
     )
     return np.maximum(saving, 0.0)
 
@@ -257,13 +371,38 @@ def direct_saving_per_participant(p: Params, prog: Programme, cohorts: Cohorts) 
 def retained_share(scenario: Scenario, p: Params, prog: Programme) -> np.ndarray:
     """Share of its direct savings the area keeps for each intervention, shape (I,).
 
-    `savings_retained` of the stage where the intervention's function is placed — or of an earlier stage if an
-    override makes that one keep more, as in `control`: a function placed further along the spectrum keeps at
-    least what an earlier stage would (0 at `national`).
+    `savings_retained` of the stage where the intervention's function is placed (0 at `national`).
     """
-    by_stage = np.maximum.accumulate(
-        [0.0] + [p.scalar(f"stage.{s}.savings_retained") for s in STAGE_KEYS[1:]])
-    return by_stage[[STAGE_KEYS.index(scenario.stage_of(f)) for f in FUNCTION_KEYS]][prog.function_index]
+    by_function = np.array([stage_value(p, scenario.stage_of(f), "savings_retained") for f in FUNCTION_KEYS])
+    return by_function[prog.function_index]
+
+
+def arrangement_costs(scenario: Scenario, p: Params, tr: Transition, offenders: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """One-off transition and recurring governance costs, £m per draw, function and year: shapes (D, F, T).
+
+    Transition (procurement, contract exit, systems, staff transfer) costs the stage's £ per offender in the
+    area's cohort for each function placed there, spread evenly over the set-up years from the agreement (in the
+    agreement year when there is no set-up); committed at agreement, it is paid even if the move is later
+    reversed. Governance (boards, commissioning staff, assurance) costs the stage's £m a year per function from
+    the agreement while the arrangements stand (`alive`).
+    """
+    horizon = tr.alive.shape[2]
+    years = np.arange(horizon)
+    start = agreement_start(scenario)
+    transition_cost = np.zeros((p.n, len(FUNCTION_KEYS), horizon))
+    governance_cost = np.zeros((p.n, len(FUNCTION_KEYS), horizon))
+    for j, f in enumerate(FUNCTION_KEYS):
+        stage = scenario.stage_of(f)
+        if stage == STAGE_KEYS[0]:
+            continue
+        spread_over = max(1, int(round(stage_value(p, stage, "setup_years"))))
+        spread = ((years >= start) & (years < start + spread_over)) / spread_over
+        once = stage_draws(p, stage, "transition_cost_per_offender_gbp") * offenders / 1e6  # (D,)
+        transition_cost[:, j] = once[:, None] * spread[None, :]
+        yearly = stage_draws(p, stage, "governance_cost_gbp_m")[:, None]
+        governance_cost[:, j] = yearly * tr.alive[:, j] * (years >= start)[None, :]
+    return transition_cost, governance_cost
 
 
 def simulate(scenario: Scenario, p: Params, baseline: Flows | None = None) -> Flows:
@@ -318,17 +457,25 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     prog = programme(p)
     n_draws, n_iv = p.n, len(prog.interventions)
     n_cohorts = cohorts.size.shape[1]
-    delivery = np.stack([control(s, p, horizon)[prog.function_index] * fidelity(s, p) * sustain(s, p, horizon)[None, :]
-                         for s in scenarios])  # (V, I, T)
+    trans = [transition(s, p, horizon) for s in scenarios]
+    fi = prog.function_index
+    delivery = np.stack([(control(s, p, horizon) * fidelity(s, p) * sustain(s, p, horizon)[None, :])[None] * tr.alive
+                         for s, tr in zip(scenarios, trans, strict=True)])[:, :, fi]  # (V, D, I, T)
+    potency = np.stack([tr.potency for tr in trans])[:, :, fi]  # (V, D, I, T)
+    disrupted = np.stack([tr.disruption for tr in trans])[:, :, fi]  # (V, D, I, T)
+    costs = [arrangement_costs(s, p, tr, cohorts.size.sum(axis=1)) for s, tr in zip(scenarios, trans, strict=True)]
     pooled = np.stack([s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon) for s in scenarios])  # (V, T)
     reinvest = np.array([s.funding.reinvest_share for s in scenarios])  # (V,)
     rho = p["cohort_return_share"][:, None]
     entrants = cohorts.size - rho * cohorts.size * cohorts.rate
     unit_cost = np.stack([p[_UNIT_COST[a]] for a in AGENCIES], axis=1)  # (D, A)
     cashable_share = np.stack([p[_CASHABLE[a]] for a in AGENCIES], axis=1)
-    custody, time_served = p["custody_per_offence"][:, None], p["prison_years_per_custodial_sentence"][:, None]
-    probation_years, community_years = p["probation_years_per_offence"][:, None], p["community_order_years"][:, None]
-    arrest_ratio, court_ratio = p["arrests_per_offence"][:, None], p["court_cases_per_offence"][:, None]
+    custody = per_reoffence(p, "custody_per_offence")[:, None]
+    time_served = p["prison_years_per_custodial_sentence"][:, None]
+    probation_years = per_reoffence(p, "probation_years_per_offence")[:, None]
+    community_years = p["community_order_years"][:, None]
+    arrest_ratio = per_reoffence(p, "arrests_per_offence")[:, None]
+    court_ratio = per_reoffence(p, "court_cases_per_offence")[:, None]
     cost_per_reoffence = p["cost_per_reoffence_gbp"] / 1e6
 
     # Per intervention at full realisation (realisation 1): participants by cohort, their effect and diversion
@@ -341,19 +488,24 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     gross_unit = places.sum(axis=2) * prog.cost / 1e6  # (D, I)
     saving_unit = (places * direct_saving_per_participant(p, prog, cohorts)).sum(axis=2) / 1e6  # (D, I)
     kept_unit = np.stack([retained_share(s, p, prog) for s in scenarios])[:, None, :] * saving_unit  # (V, D, I)
-    net_unit = gross_unit - reinvest[:, None, None] * kept_unit  # (V, D, I)
+    # Today's national provision, as a share of each cohort: its effect and diversion, lost while disrupted.
+    today_effect = prog.today * prog.effect[:, :, None]  # (D, I, C)
+    today_diversion = prog.today * prog.diversion[:, :, None]
     # Horizon worth of a reoffence avoided in year t (central): M_c,t = sum_k (h r_c)^k, k = 0 .. H-1-t.
     growth = rho[0, 0] * cohorts.rate[0]  # (C,)
     worth = np.stack([(growth[:, None] ** np.arange(horizon - t)[None, :]).sum(axis=1) for t in range(horizon)],
                      axis=1)  # (C, T)
     value_unit = (effect_places[0] * per_member[0][None, :]) @ worth  # (I, T) central
+    # Savings kept fade with the effect; the cost of a place does not.
+    net_unit = gross_unit[None, :, :, None] - reinvest[:, None, None, None] * kept_unit[..., None] * potency
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(net_unit[:, 0, :, None] > 0, value_unit[None] / net_unit[:, 0, :, None], np.inf)  # (V, I, T)
+        ratio = np.where(net_unit[:, 0] > 0, value_unit[None] * potency[:, 0] / net_unit[:, 0], np.inf)  # (V, I, T)
 
     per_year = {"cost_of_reoffending", "intervention_spend", "funds_available", "cashable_savings",
-                "retained_savings", "reinvested_savings"}
+                "retained_savings", "reinvested_savings", "transition_cost", "governance_cost"}
     last_axis = {"agency_cost": (len(AGENCIES),), "realisation": (n_iv,), "reoffences_avoided_by": (n_iv,),
-                 "spend_by": (n_iv,)}
+                 "spend_by": (n_iv,), "transition_by": (len(FUNCTION_KEYS),),
+                 "governance_by": (len(FUNCTION_KEYS),)}
     # Funding order as a mask: ahead[v, j, i] = 1 when intervention j is funded before i (same for all draws).
     # A matrix product with it gives the money taken by those ahead, without reordering every draw.
     rank = np.argsort(np.argsort(-ratio, axis=1, kind="stable"), axis=1)  # (V, I, T) 0 = funded first
@@ -369,27 +521,27 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     out = {k: np.zeros((horizon, n_var, n_draws, *(() if k in per_year else last_axis.get(k, (n_cohorts,)))))
            for k in Flows.__dataclass_fields__}
     size = np.broadcast_to(cohorts.size, (n_var, n_draws, n_cohorts))
-    nothing = np.zeros((n_var, n_draws, n_cohorts))
     for t in range(horizon):
         realisation = np.zeros((n_var, n_draws, n_iv))
-        if delivery[:, :, t].any():
+        net = net_unit[..., t] * delivery[..., t]  # (V, D, I) £m at this year's delivery
+        if delivery[..., t].any():
             # Self-financing interventions first, then the most reoffences avoided per net pound (central).
-            net = net_unit * delivery[:, None, :, t]  # (V, D, I) £m at this year's delivery
             before = np.matmul(net, ahead[:, :, :, t])  # money for the interventions funded earlier
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 funded = np.where(net > 0, (pooled[:, t, None, None] - before) / net, 1.0)
             # Nothing runs in a year without a pooled budget, not even a programme that would pay for itself.
-            realisation = delivery[:, None, :, t] * np.clip(funded, 0.0, 1.0) * (pooled[:, t] > 0)[:, None, None]
-        if realisation.any():
-            weights = realisation[:, :, None, :]  # (V, D, 1, I)
-            participants = np.matmul(weights, places)[:, :, 0, :]  # (V, D, C)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                reduction = np.where(size > 0, np.matmul(weights, effect_places)[:, :, 0, :] / size, 0.0)
-                diverted = np.where(size > 0, np.matmul(weights, diversion_places)[:, :, 0, :] / size, 0.0)
-            diverted_share = np.clip(diverted, 0.0, 1.0)
-        else:
-            participants = reduction = diverted_share = nothing
-        rate = cohorts.rate * np.clip(1.0 - reduction, 0.0, 1.0)
+            realisation = delivery[..., t] * np.clip(funded, 0.0, 1.0) * (pooled[:, t] > 0)[:, None, None]
+        potent = realisation * potency[..., t]
+        lost = disrupted[..., t]  # (V, D, I) share of today's provision disrupted
+        weights = np.stack([realisation, potent, lost], axis=2)  # (V, D, 3, I)
+        participants = np.matmul(weights[:, :, :1], places)[:, :, 0, :]  # (V, D, C)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reduction = np.where(size > 0, np.matmul(weights[:, :, 1:2], effect_places)[:, :, 0, :] / size, 0.0)
+            diverted = np.where(size > 0, np.matmul(weights[:, :, 1:2], diversion_places)[:, :, 0, :] / size, 0.0)
+        harm = np.matmul(weights[:, :, 2:], today_effect)[:, :, 0, :]  # (V, D, C) today's effect lost
+        harm_diversion = np.matmul(weights[:, :, 2:], today_diversion)[:, :, 0, :]
+        diverted_share = np.clip(diverted - harm_diversion, -1.0, 1.0)
+        rate = cohorts.rate * np.clip(1.0 - reduction + harm, 0.0, 1.0)
         reoffenders = size * rate
         reoffences = reoffenders * cohorts.frequency
         sentences = reoffences * custody
@@ -401,7 +553,9 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
         volumes = np.stack([arrests @ ones_c, courts @ ones_c, places_used @ ones_c, caseload @ ones_c], axis=2)
         agency_cost = volumes * unit_cost / 1e6  # (V, D, A)
         spend_by = gross_unit * realisation
-        retained = (kept_unit * realisation) @ ones_i  # (V, D)
+        transition_by = np.stack([c[0][:, :, t] for c in costs])  # (V, D, F)
+        governance_by = np.stack([c[1][:, :, t] for c in costs])
+        retained = (kept_unit * potent) @ ones_i  # (V, D)
         if baseline is not None:
             out["cashable_savings"][t] = ((baseline.agency_cost[:, t] - agency_cost) * cashable_share).sum(2)
 
@@ -414,7 +568,9 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
             ("intervention_spend", spend_by @ ones_i), ("retained_savings", retained),
             ("funds_available", pooled[:, t, None] + reinvest[:, None] * retained),
             ("reinvested_savings", reinvest[:, None] * retained),
-            ("realisation", realisation), ("reoffences_avoided_by", avoided_unit * realisation),
+            ("transition_by", transition_by), ("transition_cost", transition_by.sum(axis=2)),
+            ("governance_by", governance_by), ("governance_cost", governance_by.sum(axis=2)),
+            ("realisation", realisation), ("reoffences_avoided_by", avoided_unit * potent),
             ("spend_by", spend_by),
         ):
             if not headline_only:
@@ -443,19 +599,27 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("arrests_avoided", "Arrests avoided", "arrests over the horizon"),
     ("custody_receptions_avoided", "Custodial sentences avoided", "sentences over the horizon"),
     ("intervention_spend_gbp_m", "Spend on interventions", "£m over the horizon"),
+    ("arrangement_costs_gbp_m", "Transition and governance costs", "£m over the horizon"),
     ("cashable_savings_gbp_m", "Cashable savings", "£m over the horizon"),
     ("retained_savings_gbp_m", "Savings retained by the area", "£m over the horizon"),
-    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend − cashable savings)", "£m over the horizon"),
+    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend and arrangement costs − cashable savings)",
+     "£m over the horizon"),
     ("economic_benefit_gbp_m", "Economic and social cost of reoffending avoided", "£m over the horizon"),
-    ("npv_gbp_m", "Net present value (benefit − spend, discounted)", "£m"),
-    ("benefit_cost_ratio", "Benefit–cost ratio", "£ of benefit per £ spent"),
+    ("npv_gbp_m", "Net present value (benefit − all costs, discounted)", "£m"),
+    ("benefit_cost_ratio", "Benefit–cost ratio", "£ of benefit per £ of cost"),
     ("chance_npv_positive", "Chance that benefits exceed costs", "share of uncertainty draws"),
+    ("chance_more_reoffences", "Chance of more reoffences than staying as we are", "share of uncertainty draws"),
+    ("chance_npv_negative", "Chance this path does worse than staying as we are (costs exceed benefits)",
+     "share of uncertainty draws"),
     ("area_net_gbp_m", "Net position of the area (PCC or mayor)", "£m, discounted"),
     ("chance_area_breaks_even", "Chance that the area breaks even", "share of uncertainty draws"),
 )
-#: Headlines that are a share of the draws, computed from another headline: (chance key, from key).
-_CHANCES = (("chance_npv_positive", "npv_gbp_m"), ("chance_area_breaks_even", "area_net_gbp_m"))
+#: Headlines that are a share of the draws, computed from another headline: (chance key, from key, sign): the
+#: share of draws in which sign × the other headline is above zero.
+_CHANCES = (("chance_npv_positive", "npv_gbp_m", 1), ("chance_more_reoffences", "reoffences_avoided", -1),
+            ("chance_npv_negative", "npv_gbp_m", -1), ("chance_area_breaks_even", "area_net_gbp_m", 1))
 HEADLINE_KEYS: tuple[str, ...] = tuple(h[0] for h in HEADLINES)
+CHANCE_KEYS: tuple[str, ...] = tuple(c[0] for c in _CHANCES)
 
 
 def economic_benefit(base: Flows, scen: Flows, p: Params) -> np.ndarray:
@@ -477,7 +641,8 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
     factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
     benefit = economic_benefit(base, scen, p)
     pv_benefit = (benefit * factor).sum(1)
-    pv_spend = (scen.intervention_spend * factor).sum(1)
+    costs = scen.intervention_spend + scen.transition_cost + scen.governance_cost
+    pv_spend = (costs * factor).sum(1)
     npv = pv_benefit - pv_spend
 
     def total(flows: Flows, name: str) -> np.ndarray:
@@ -490,6 +655,7 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
         return flows.reoffenders[:, -1].sum(1) / flows.cohort_size[:, -1].sum(1)
 
     spend = scen.intervention_spend.sum(1)
+    arrangements = (scen.transition_cost + scen.governance_cost).sum(1)
     cashable = scen.cashable_savings.sum(1)
     return {
         "reoffences_avoided": total(base, "reoffences") - total(scen, "reoffences"),
@@ -500,9 +666,10 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
         "arrests_avoided": total(base, "arrests") - total(scen, "arrests"),
         "custody_receptions_avoided": total(base, "custody_receptions") - total(scen, "custody_receptions"),
         "intervention_spend_gbp_m": spend,
+        "arrangement_costs_gbp_m": arrangements,
         "cashable_savings_gbp_m": cashable,
         "retained_savings_gbp_m": scen.retained_savings.sum(1),
-        "net_fiscal_cost_gbp_m": spend - cashable,
+        "net_fiscal_cost_gbp_m": spend + arrangements - cashable,
         "economic_benefit_gbp_m": benefit.sum(1),
         "npv_gbp_m": npv,
         "benefit_cost_ratio": np.divide(pv_benefit, pv_spend, out=np.full_like(npv, np.nan), where=pv_spend > 0),
@@ -538,9 +705,9 @@ class Run:
 
         draws = _headlines(self.baseline, self.flows, self.params)
         draws["area_net_gbp_m"] = area_net_pv(self, self.money)
-        for chance, source in _CHANCES:
-            values = draws[source]
-            draws[chance] = np.full_like(values, float((values[1:] > 0).mean()) if self.draws else float(values[0] > 0))
+        for chance, source, sign in _CHANCES:
+            above = sign * draws[source] > 0
+            draws[chance] = np.full(above.shape, float(above[1:].mean()) if self.draws else float(above[0]))
         return draws
 
     @cached_property
@@ -572,7 +739,7 @@ class Run:
         bands = (np.percentile(values[:, 1:], _PERCENTILES, axis=1) if self.draws
                  else np.full((len(_PERCENTILES), len(HEADLINES)), np.nan))
         central = values[:, 0].copy()
-        for chance, _ in _CHANCES:
+        for chance, _, _ in _CHANCES:
             bands[:, HEADLINE_KEYS.index(chance)] = np.nan
         return pd.DataFrame({
             "label": [h[1] for h in HEADLINES], "unit": [h[2] for h in HEADLINES], "value": central,

@@ -75,7 +75,8 @@ class Intervention(BaseModel):
     source: str
 
 
-INTERVENTION_FIELDS: tuple[str, ...] = ("effect", "eligible_share", "max_reach", "cost_per_participant_gbp")
+INTERVENTION_FIELDS: tuple[str, ...] = (
+    "effect", "eligible_share", "max_reach", "national_reach", "cost_per_participant_gbp")
 OPTIONAL_INTERVENTION_FIELDS: Mapping[str, float] = MappingProxyType({"custody_diversion": 0.0})
 
 

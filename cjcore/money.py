@@ -6,7 +6,8 @@ budgets to the area. Attribution rules (docs/model.md §"Who pays and who gains"
 
 * **Puts in.** Spend is paid first from the area's reinvested savings (the area), the rest from the pooled
   budget: its local share by the area (PCC or mayor), its national share by the budget that owns the function
-  (`vocab.FUNCTION_PAYER`, our assignment).
+  (`vocab.FUNCTION_PAYER`, our assignment). The arrangements' own costs are paid on top of the pooled budget:
+  governance by the area, transition split in the pooled budget's shares (national share by the function's owner).
 * **Fiscal savings** of police, courts, prisons and probation are the fall in each agency's system cost
   (baseline − scenario), split by the register's cashable share. Local authorities and the NHS get none: no
   unit cost of their demand is in our data set.
@@ -15,8 +16,8 @@ budgets to the area. Attribution rules (docs/model.md §"Who pays and who gains"
 * **Transfers.** The savings the area retains move from the national agencies (pro rata to their cashable
   savings that year) to the area. Transfers sum to zero.
 
-So in every year the agencies' "puts in" sum to the intervention spend, their fiscal and economic benefits sum to
-the economic benefit, and their cashable savings to the run's cashable savings.
+So in every year the agencies' "puts in" sum to the intervention spend plus the arrangement costs, their fiscal
+and economic benefits sum to the economic benefit, and their cashable savings to the run's cashable savings.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cjcore.evidence import load_register
-from cjcore.vocab import AGENCY, AGENCY_KEYS, FUNCTION_PAYER, MONEY_CATEGORY, MONEY_CATEGORY_KEYS
+from cjcore.vocab import AGENCY, AGENCY_KEYS, FUNCTION_KEYS, FUNCTION_PAYER, MONEY_CATEGORY, MONEY_CATEGORY_KEYS
 
 if TYPE_CHECKING:
     from cjcore.engine import Params, Run
@@ -41,10 +42,13 @@ _K = {k: i for i, k in enumerate(MONEY_CATEGORY_KEYS)}
 
 def system_cost_per_reoffence(p: Params) -> np.ndarray:
     """Police, court, prison and probation cost of one proven reoffence, £ per draw (no diversion)."""
-    return (p["arrests_per_offence"] * p["police_cost_per_arrest_gbp"]
-            + p["court_cases_per_offence"] * p["court_cost_per_case_gbp"]
-            + p["custody_per_offence"] * p["prison_years_per_custodial_sentence"] * p["prison_cost_per_place_gbp"]
-            + p["probation_years_per_offence"] * p["probation_cost_per_case_gbp"])
+    from cjcore.engine import per_reoffence
+
+    return (per_reoffence(p, "arrests_per_offence") * p["police_cost_per_arrest_gbp"]
+            + per_reoffence(p, "court_cases_per_offence") * p["court_cost_per_case_gbp"]
+            + per_reoffence(p, "custody_per_offence") * p["prison_years_per_custodial_sentence"]
+            * p["prison_cost_per_place_gbp"]
+            + per_reoffence(p, "probation_years_per_offence") * p["probation_cost_per_case_gbp"])
 
 
 def agency_money(run: Run) -> np.ndarray:
@@ -61,6 +65,10 @@ def agency_money(run: Run) -> np.ndarray:
     for i, iv in enumerate(load_register().interventions):
         payer = FUNCTION_PAYER[iv.function]
         out[:, :, _A[payer], _K["invests"]] += national * scen.spend_by[:, :, i] * pooled_share
+    # The arrangements themselves: governance by the area; transition split as the pooled budget is.
+    out[:, :, _A[AREA], _K["invests"]] += scen.governance_cost + (1 - national) * scen.transition_cost
+    for j, function in enumerate(FUNCTION_KEYS):
+        out[:, :, _A[FUNCTION_PAYER[function]], _K["invests"]] += national * scen.transition_by[:, :, j]
 
     saving = base.agency_cost - scen.agency_cost  # (D, T, 4)
     cashable = np.stack([p[f"cashable_share_{a}"] for a in JUSTICE], axis=1)[:, None, :]

@@ -30,7 +30,8 @@ STAGES: tuple[Term, ...] = (
          "The area jointly commissions the service with national partners (e.g. HMPPS, the Youth Justice Board)."),
     Term("devolved_budget", "Devolved budget",
          "The area holds the budget and commissions the service within a national framework, and keeps part "
-         "of the savings it makes to national budgets."),
+         "of the savings it makes to national budgets. (This tool's name for delegated commissioning between "
+         "co-commissioning and full transfer, not a Crest Advisory term.)"),
     Term("full_transfer", "Full transfer",
          "Powers, budget and accountability move to the local leader (PCC or mayor), who keeps most of the "
          "savings and answers for the results."),
@@ -120,6 +121,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("cashable_savings", "Cashable savings", "£m a year", lower_is_better=False, money=True),
     Metric("retained_savings", "Savings retained by the area", "£m a year", lower_is_better=False, money=True),
     Metric("reinvested_savings", "Retained savings reinvested", "£m a year", lower_is_better=False, money=True),
+    Metric("transition_cost", "One-off transition costs", "£m a year", lower_is_better=True, money=True),
+    Metric("governance_cost", "Governance costs of the arrangements", "£m a year", lower_is_better=True, money=True),
 )
 METRIC_KEYS: tuple[str, ...] = tuple(m.key for m in METRICS)
 DEMAND_METRICS: tuple[str, ...] = ("arrests", "court_cases", "custody_receptions", "prison_places",
