@@ -10,7 +10,14 @@ from typing import Literal
 
 import numpy as np
 
-from cjcore.engine import Params, agreement_start, baseline_cohorts, governance_fit, programme, readiness
+from cjcore.engine import (
+    Params,
+    agreement_start,
+    baseline_cohorts,
+    programme,
+    readiness,
+    reversal_hazard,
+)
 from cjcore.evidence import load_register, parameter_value
 from cjcore.schema import Scenario
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE, STAGE_KEYS
@@ -45,17 +52,58 @@ def full_reach_cost_gbp_m(scenario: Scenario) -> float:
 
 def _governance(scenario: Scenario) -> list[Finding]:
     ready = readiness(scenario)
+    p = Params(scenario.overrides, draws=0, seed=None)
     out = []
     for stage in STAGE_KEYS[1:]:
         functions = [FUNCTION[f].label for f in _placed(scenario) if scenario.stage_of(f) == stage]
         needed = parameter_value(f"stage.{stage}.governance_needed", scenario.overrides)
         if functions and ready < needed:
+            hazard = reversal_hazard(scenario, p, stage)
             out.append(Finding(
                 "governance_short", "spectrum",
                 f"{', '.join(functions)} {'is' if len(functions) == 1 else 'are'} placed at {STAGE[stage].label}, "
-                f"which needs governance readiness of {needed:.0%}; the five conditions give {ready:.0%}. Only "
-                f"{governance_fit(ready, needed):.0%} of that stage's control can be delivered — strengthen "
+                f"which needs governance readiness of {needed:.0%}; the five conditions give {ready:.0%}. The "
+                f"arrangements are then likelier to stall or be reversed (a {hazard:.0%} chance a year) — strengthen "
                 f"governance (Funding & governance) or choose an earlier stage."))
+    return out
+
+
+#: Stages that hold a budget or powers: beyond co-commissioning.
+_BEYOND_CO_COMMISSIONING = STAGE_KEYS[STAGE_KEYS.index("co_commissioning") + 1:]
+#: Agreement this many years or more after the start is "late" (the 2023 report: early agreement did best).
+LATE_AGREEMENT_YEARS = 2
+#: A full transfer agreed sooner than this many years ahead has no precedent among the areas studied.
+FULL_TRANSFER_MIN_YEARS = 2
+
+
+def _seeds(scenario: Scenario) -> list[Finding]:
+    """Warnings the two Crest Advisory reports and the probation reforms give reason for."""
+    out = []
+    if scenario.stage_of("probation") in _BEYOND_CO_COMMISSIONING:
+        out.append(Finding(
+            "probation_recentralised", "spectrum",
+            f"Adult offender management / probation is placed at {STAGE[scenario.stage_of('probation')].label}. "
+            "Probation was contracted out in 2014 and brought back into one national service in 2021, after the "
+            "reforms cost at least £467m more than planned and reoffences per reoffender rose (Public Accounts "
+            "Committee, 2019). A transfer of probation would cut across that national service: expect a long "
+            "negotiation and a real chance of reversal."))
+    transfers = [FUNCTION[f].label for f in _placed(scenario) if scenario.stage_of(f) == "full_transfer"]
+    if transfers and agreement_start(scenario) < FULL_TRANSFER_MIN_YEARS:
+        out.append(Finding(
+            "full_transfer_fast", "spectrum",
+            f"{', '.join(transfers)}: a full transfer agreed within {FULL_TRANSFER_MIN_YEARS} years has no precedent "
+            "among the areas Crest Advisory studied (2023), where even co-commissioning took years to agree. Check "
+            "the timing on Funding & governance; the projection counts the set-up disruption and the chance of "
+            "reversal, not the time it takes to reach a deal."))
+    late = [name for name, year in (("funding", scenario.funding.agreed_in_year),
+                                    ("governance", scenario.governance.agreed_in_year))
+            if year >= LATE_AGREEMENT_YEARS]
+    if late and _placed(scenario):
+        out.append(Finding(
+            "agreed_late", "funding",
+            f"The {' and '.join(late)} agreement comes in year {agreement_start(scenario) + 1}. "
+            "Crest Advisory (2023) found that the areas that agreed funding and governance early did best; here "
+            "momentum is lost each year without both agreements and the chance of reversal is higher."))
     return out
 
 
@@ -88,8 +136,9 @@ def _timing(scenario: Scenario) -> list[Finding]:
             and scenario.stage_of(f) != "co_design"]
     if late:
         return [Finding("setup_after_horizon", "spectrum",
-                        f"{', '.join(late)}: the stage's set-up takes longer than the horizon, so only an earlier "
-                        f"stage's arrangements operate within it. Lengthen the horizon to see the full effect.")]
+                        f"{', '.join(late)}: the stage's set-up takes longer than the horizon, so none of its new "
+                        f"arrangements operate within it, while today's service may be disrupted and the "
+                        f"transition paid for. Lengthen the horizon to see the full effect.")]
     return []
 
 
@@ -117,4 +166,5 @@ def _overrides(scenario: Scenario) -> list[Finding]:
 
 def check(scenario: Scenario) -> list[Finding]:
     """Every implausible setting in a scenario (an empty list when none)."""
-    return _governance(scenario) + _funding(scenario) + _timing(scenario) + _overrides(scenario)
+    return (_governance(scenario) + _seeds(scenario) + _funding(scenario) + _timing(scenario)
+            + _overrides(scenario))

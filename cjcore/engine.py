@@ -541,7 +541,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
         harm = np.matmul(weights[:, :, 2:], today_effect)[:, :, 0, :]  # (V, D, C) today's effect lost
         harm_diversion = np.matmul(weights[:, :, 2:], today_diversion)[:, :, 0, :]
         diverted_share = np.clip(diverted - harm_diversion, -1.0, 1.0)
-        rate = cohorts.rate * np.clip(1.0 - reduction + harm, 0.0, 1.0)
+        rate = np.clip(cohorts.rate * (1.0 - reduction + harm), 0.0, 1.0)
         reoffenders = size * rate
         reoffences = reoffenders * cohorts.frequency
         sentences = reoffences * custody

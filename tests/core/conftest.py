@@ -32,6 +32,23 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def no_friction() -> dict[str, float]:
+    """Overrides that switch off every cost and risk of moving along the spectrum.
+
+    No set-up delay, no disruption of today's service, no transition or governance costs, no reversal and no
+    fading. Under them (and only them) moving a function further along the spectrum can never raise
+    reoffences: this is the condition under which the old "monotone spectrum" property really holds.
+    """
+    from cjcore.vocab import STAGE_KEYS
+
+    out = {"effect_decay": 0.0}
+    for stage in STAGE_KEYS[1:]:
+        for name in ("setup_years", "disruption", "transition_cost_per_offender_gbp", "governance_cost_gbp_m",
+                     "reversal_hazard"):
+            out[f"stage.{stage}.{name}"] = 0.0
+    return out
+
+
 def load(path: str | Path) -> Scenario:
     """Load a scenario file: with the project's loader when it exists, else yaml.safe_load + the schema."""
     try:

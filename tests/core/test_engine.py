@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from cjcore.areas import get_area
-from cjcore.engine import COHORT_METRICS, HEADLINE_KEYS, MONEY_METRICS, project, sweep
+from cjcore.engine import CHANCE_KEYS, COHORT_METRICS, HEADLINE_KEYS, MONEY_METRICS, project, sweep
 from cjcore.schema import Scenario
 from cjcore.vocab import ALL_COHORTS, COHORT_KEYS, FUNCTION_KEYS, STAGE_KEYS
+from tests.core.conftest import no_friction
 from tests.update_golden import GOLDEN_FILE, compare_golden, golden_summary
 
 FRAME_COLUMNS = ["year", "cohort", "metric", "series", "value", "p10", "median", "p90"]
@@ -69,7 +70,7 @@ def test_no_draws_gives_nan_bands(gm: Scenario) -> None:
 
 def test_bands_are_ordered_with_draws(gm: Scenario) -> None:
     run = project(gm, draws=200, seed=1)
-    for df in (run.frame, run.summary.drop(index=["chance_npv_positive", "chance_area_breaks_even"])):
+    for df in (run.frame, run.summary.drop(index=list(CHANCE_KEYS))):
         assert df[["p10", "median", "p90"]].notna().all().all()
         assert (df.p10 <= df["median"]).all() and (df["median"] <= df.p90).all()
     assert all(v.shape == (201,) for v in run.headline_draws.values())
@@ -137,9 +138,22 @@ def test_gm_scenario_improves_on_the_baseline(gm: Scenario) -> None:
 
 
 def test_zero_budget_gives_no_effect(make_scenario: MakeScenario) -> None:
+    """No money buys no programme; moving functions without money can only cost (disruption, transition)."""
     run = project(make_scenario(funding={"pooled_budget_gbp_m": 0.0, "reinvest_share": 0.5}), draws=20, seed=2)
-    for key in ("reoffences_avoided", "intervention_spend_gbp_m", "cashable_savings_gbp_m", "retained_savings_gbp_m"):
+    for key in ("intervention_spend_gbp_m", "cashable_savings_gbp_m", "retained_savings_gbp_m"):
+        assert (run.headline_draws[key] <= 0).all(), key
+    assert (run.flows.participants == 0).all() and (run.flows.reoffences_avoided_by == 0).all()
+    assert (run.headline_draws["reoffences_avoided"] <= 0).all()
+    assert run.headline("reoffences_avoided") < 0, "a full transfer disrupts today's service even with no money"
+    assert run.headline("npv_gbp_m") < 0
+
+
+def test_zero_budget_without_friction_changes_nothing(make_scenario: MakeScenario) -> None:
+    run = project(make_scenario(funding={"pooled_budget_gbp_m": 0.0, "reinvest_share": 0.5},
+                                overrides=no_friction()), draws=20, seed=2)
+    for key in ("reoffences_avoided", "intervention_spend_gbp_m", "arrangement_costs_gbp_m", "npv_gbp_m"):
         assert (run.headline_draws[key] == 0).all(), key
+    np.testing.assert_array_equal(run.flows.reoffences, run.baseline.reoffences)
 
 
 def test_unplaced_functions_are_national(make_scenario: MakeScenario) -> None:
@@ -202,6 +216,7 @@ COUNTEREXAMPLES = {
 @pytest.mark.parametrize("name", COUNTEREXAMPLES)
 def test_former_counterexamples_are_monotone(name: str) -> None:
     data, function = COUNTEREXAMPLES[name]
+    data = {**data, "overrides": {**data.get("overrides", {}), **no_friction()}}
     before = Scenario.model_validate({"name": name, **data})
     stage = STAGE_KEYS[STAGE_KEYS.index(before.stage_of(function)) + 1]
     after = before.with_changes(placements={**before.placements, function: stage})
@@ -253,16 +268,35 @@ def test_settlement_spent_before_governance_is_lost(make_scenario: MakeScenario)
 
 # ----------------------------------------------------------------------------------------------- sweep
 @pytest.mark.parametrize("function", FUNCTION_KEYS)
-def test_sweep_covers_every_stage_and_never_gets_worse(gm: Scenario, function: str) -> None:
-    table = sweep(gm, function)
+def test_sweep_covers_every_stage_and_without_friction_never_gets_worse(gm: Scenario, function: str) -> None:
+    frictionless = gm.with_changes(overrides=no_friction())
+    table = sweep(frictionless, function)
     assert {"key", "value", "p10", "median", "p90", "stage", "current"} <= set(table.columns)
     for key, rows in table.groupby("key"):
         assert list(rows.stage) == list(STAGE_KEYS), key
         assert rows.current.sum() == 1 and rows.loc[rows.current, "stage"].item() == gm.stage_of(function), key
     avoided = table[table.key == "reoffences_avoided"].value.to_numpy()
     assert (np.diff(avoided) >= -1e-9 * abs(avoided).max()).all(), avoided
-    assert avoided[0] == pytest.approx(project(gm.with_changes(
+    assert avoided[0] == pytest.approx(project(frictionless.with_changes(
         placements={**gm.placements, function: "national"})).headline("reoffences_avoided"), rel=1e-12)
+
+
+def test_further_is_not_always_better_with_the_defaults(gm: Scenario) -> None:
+    """With the register's transition costs and risks, some function does worse at full transfer than earlier."""
+    worse_somewhere = []
+    for function in FUNCTION_KEYS:
+        table = sweep(gm, function).set_index(["key", "stage"])["value"]
+        npv = table.xs("npv_gbp_m").to_numpy()
+        if npv[-1] < npv[:-1].max():
+            worse_somewhere.append(function)
+    assert worse_somewhere, "full transfer is the best stage for every function: no trade-off shown"
+
+
+def test_bands_widen_further_along_the_spectrum(gm: Scenario) -> None:
+    table = sweep(gm.with_changes(placements={}), "youth_justice", draws=300, seed=3)
+    npv = table[table.key == "npv_gbp_m"].set_index("stage")
+    width = npv.p90 - npv.p10
+    assert width["full_transfer"] > width["co_commissioning"] > 0
 
 
 def test_sweep_matches_project(gm: Scenario) -> None:
