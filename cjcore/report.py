@@ -1,16 +1,39 @@
 """Report tables built from a Run: levels and changes that screens and briefings show side by side.
 
 These are the model's own numbers rearranged (sums over the horizon, final-year values), kept here so that no
-page or chart adds up model output itself.
+page or chart adds up model output itself. Three tables look at the trade-offs of moving along the spectrum:
+`stage_tradeoff` (each function at every stage), `overtake_year` (the J-curve: worse first, better later) and
+`postcode_lottery` (how far one area moves from the rest of England and Wales).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
-from cjcore.engine import Run
-from cjcore.vocab import ALL_COHORTS, COHORT_KEYS, METRIC, SERIES_BASELINE, SERIES_SCENARIO
+from cjcore.areas import AREA_KEYS, get_area
+from cjcore.engine import (
+    Flows,
+    Params,
+    Run,
+    economic_benefit,
+    national_placements,
+    project,
+    simulate_variants,
+)
+from cjcore.schema import Scenario
+from cjcore.vocab import (
+    ALL_COHORTS,
+    COHORT_KEYS,
+    FUNCTION_KEYS,
+    METRIC,
+    SERIES_BASELINE,
+    SERIES_SCENARIO,
+    STAGE_KEYS,
+)
 
 #: How each level is taken over the horizon: a yearly flow is summed, a stock or a rate is read in the final year.
 LEVELS: tuple[tuple[str, str], ...] = (
@@ -69,9 +92,10 @@ def by_cohort(run: Run, metric: str = "reoffences") -> pd.DataFrame:
 
 
 def money_by_year(run: Run) -> pd.DataFrame:
-    """Spend, cashable savings, retained savings and funds per year (central), for the money chart."""
+    """Spend, transition and governance costs, savings and funds per year (central), for the money chart."""
     frame = run.frame
-    keep = ["intervention_spend", "cashable_savings", "retained_savings", "funds_available"]
+    keep = ["intervention_spend", "transition_cost", "governance_cost", "cashable_savings", "retained_savings",
+            "funds_available"]
     rows = frame[(frame.series == SERIES_SCENARIO) & frame.metric.isin(keep) & (frame.cohort == ALL_COHORTS)]
     return rows[["year", "metric", "value", "p10", "p90"]].reset_index(drop=True)
 
@@ -104,3 +128,233 @@ def side_by_side(summaries: dict[str, pd.DataFrame], keys: tuple[str, ...]) -> p
     for name in names[1:]:
         table[f"Difference: {name} − {names[0]}"] = table[name] - table[names[0]]
     return table
+
+
+# ----------------------------------------------------------------------------------------------- trade-offs
+#: The measures of `stage_tradeoff`, each with a central value and p10 / p90 columns.
+TRADEOFF_MEASURES: tuple[str, ...] = ("reoffences_avoided", "npv_gbp_m")
+#: Its chances: the share of draws in which the function at that stage does worse than leaving it national.
+TRADEOFF_CHANCES: tuple[str, ...] = ("chance_more_reoffences", "chance_npv_negative")
+
+
+def _placed(scenario: Scenario, function: str, stage: str) -> tuple[tuple[str, str], ...]:
+    """The scenario's placements with one function moved, as a canonical key (functions at national left out)."""
+    moved = {**scenario.placements, function: stage}
+    return tuple(sorted((f, s) for f, s in moved.items() if s != STAGE_KEYS[0]))
+
+
+def _reoffences_and_npv(base: Flows, flows: Flows, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Reoffences avoided over the horizon and net present value (£m) against the baseline, per draw.
+
+    The same sums as the engine's headlines `reoffences_avoided` and `npv_gbp_m` (benefit less intervention
+    spend, transition and governance costs, discounted); a test holds the two together.
+    """
+    horizon = base.reoffences.shape[1]
+    factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
+    costs = flows.intervention_spend + flows.transition_cost + flows.governance_cost
+    npv = ((economic_benefit(base, flows, p) - costs) * factor).sum(axis=1)
+    avoided = base.reoffences.sum(axis=(1, 2)) - flows.reoffences.sum(axis=(1, 2))
+    return avoided, npv
+
+
+def _summarise(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Central value (row 0 of the last axis), p10 / p90 over the draws (NaN without) and the chance below zero.
+
+    `values` has the draws on its last axis; the chance without draws is whether the central value is below zero.
+    """
+    if values.shape[-1] <= 1:
+        nan = np.full(values.shape[:-1], np.nan)
+        return {"value": values[..., 0], "p10": nan, "p90": nan, "chance": (values[..., 0] < 0).astype(float)}
+    p10, p90 = np.percentile(values[..., 1:], (10, 90), axis=-1)
+    return {"value": values[..., 0], "p10": p10, "p90": p90, "chance": (values[..., 1:] < 0).mean(axis=-1)}
+
+
+def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) -> pd.DataFrame:
+    """What each function adds at each stage of the spectrum, everything else as in the scenario.
+
+    For every function and stage, the function is placed at that stage with the other functions held where the
+    scenario puts them, and compared with the same scenario with that function left national: reoffences avoided
+    over the horizon and net present value (£m), each with its central value and p10 / p90 over the draws, and
+    the chance (share of draws) that the move brings more reoffences, or costs more than it brings
+    (`chance_npv_negative`). So the `national` row of every function is exactly zero, and the curve along the
+    stages shows where going further stops paying (the values fall) or becomes risky (the band crosses zero, the
+    chances rise). Every draw faces the same luck in every variant (common random numbers), so differences are
+    taken draw by draw.
+
+    One `simulate_variants` call runs every distinct placement (at most 9 × 5 + 1) with `headline_only`.
+
+    Returns:
+        One row per function and stage: function, stage, current (the stage the scenario places it at),
+        reoffences_avoided, reoffences_avoided_p10, reoffences_avoided_p90, npv_gbp_m, npv_gbp_m_p10,
+        npv_gbp_m_p90, chance_more_reoffences, chance_npv_negative.
+    """
+    if draws < 0:
+        raise ValueError("draws must be 0 or more")
+    params = Params(scenario.overrides, draws, seed)
+    base = simulate_variants([national_placements(scenario)], params, headline_only=True)[0]
+    keys: dict[tuple[tuple[str, str], ...], int] = {}
+    for function in FUNCTION_KEYS:
+        for stage in STAGE_KEYS:
+            keys.setdefault(_placed(scenario, function, stage), len(keys))
+    variants = [scenario.with_changes(placements=dict(key)) for key in keys]
+    flows = simulate_variants(variants, params, baseline=base, headline_only=True)
+    avoided, npv = (np.stack(r) for r in zip(*(_reoffences_and_npv(base, f, params) for f in flows), strict=True))
+    grid = np.array([[keys[_placed(scenario, f, s)] for s in STAGE_KEYS] for f in FUNCTION_KEYS])  # (F, S)
+    reference = grid[:, :1]  # each function left national
+    measures = {"reoffences_avoided": avoided[grid] - avoided[reference],  # (F, S, D), draw by draw
+                "npv_gbp_m": npv[grid] - npv[reference]}
+    n_f, n_s = grid.shape
+    frame = pd.DataFrame({
+        "function": np.repeat(np.array(FUNCTION_KEYS, dtype=object), n_s),
+        "stage": np.tile(np.array(STAGE_KEYS, dtype=object), n_f),
+        "current": [s == scenario.stage_of(f) for f in FUNCTION_KEYS for s in STAGE_KEYS],
+    })
+    for name, values in measures.items():
+        summary = _summarise(values)
+        frame[name], frame[f"{name}_p10"], frame[f"{name}_p90"] = (summary[k].ravel() for k in ("value", "p10", "p90"))
+    frame["chance_more_reoffences"] = _summarise(measures["reoffences_avoided"])["chance"].ravel()
+    frame["chance_npv_negative"] = _summarise(measures["npv_gbp_m"])["chance"].ravel()
+    return frame
+
+
+#: Differences in reoffences smaller than this are read as none (floating-point noise).
+_TOLERANCE = 1e-6
+
+
+def _yearly_gap(run: Run) -> np.ndarray:
+    """Scenario minus baseline reoffences each year (central estimate, all cohorts)."""
+    return run.flows.reoffences[0].sum(axis=1) - run.baseline.reoffences[0].sum(axis=1)
+
+
+def overtake_year(run: Run) -> int | None:
+    """The J-curve: the year (1-based) from which the scenario's cumulative reoffences stay below the baseline's.
+
+    Only when the scenario starts behind: the first year in which its cumulative reoffences differ from the
+    baseline's, they are higher (the set-up disruption of today's services). None if it never starts behind,
+    or never gets back below the baseline within the horizon. Central estimate.
+    """
+    gap = np.cumsum(_yearly_gap(run))
+    moved = np.flatnonzero(np.abs(gap) > _TOLERANCE)
+    if moved.size == 0 or gap[moved[0]] < 0:
+        return None
+    not_below = np.flatnonzero(gap >= -_TOLERANCE)
+    last = int(not_below[-1])
+    return None if last == len(gap) - 1 else last + 2
+
+
+def years_above(run: Run) -> tuple[int, ...]:
+    """The years (1-based) in which the scenario has more reoffences than the baseline (central estimate)."""
+    return tuple(int(t) + 1 for t in np.flatnonzero(_yearly_gap(run) > _TOLERANCE))
+
+
+def starts_behind(run: Run) -> bool:
+    """Whether the first year that differs from the baseline has more reoffences (central estimate)."""
+    gap = np.cumsum(_yearly_gap(run))
+    moved = np.flatnonzero(np.abs(gap) > _TOLERANCE)
+    return bool(moved.size) and bool(gap[moved[0]] > 0)
+
+
+@dataclass(frozen=True)
+class PostcodeLottery:
+    """How far one area's reoffending rate would move from the rest of England and Wales if only it devolved.
+
+    `rates` has one row per police force area: area, name, region, cohort (offenders in the final year's cohort,
+    the weight), before (final-year proven reoffending rate under today's arrangements) and after (the same with
+    only `area` devolving as in the scenario: every other area's `after` equals its `before`), current (this area).
+    """
+
+    area: str
+    region: str
+    rates: pd.DataFrame
+
+    @cached_property
+    def _this(self) -> pd.Series:
+        return self.rates.set_index("area").loc[self.area]
+
+    @property
+    def area_before(self) -> float:
+        """This area's final-year reoffending rate under today's arrangements."""
+        return float(self._this["before"])
+
+    @property
+    def area_after(self) -> float:
+        """This area's final-year reoffending rate in the scenario."""
+        return float(self._this["after"])
+
+    @staticmethod
+    def _weighted(rates: pd.Series, weights: pd.Series) -> float:
+        return float((rates * weights).sum() / weights.sum())
+
+    def national(self, when: str) -> float:
+        """The England and Wales rate (all 43 areas, weighted by cohort), `when` 'before' or 'after'."""
+        cohort = self.rates[f"cohort_{when}"]
+        return self._weighted(self.rates[when], cohort)
+
+    @property
+    def region_others(self) -> float | None:
+        """The rate of the other areas of this area's region (cohort-weighted; they do not change), or None."""
+        others = self.rates[(self.rates.region == self.region) & ~self.rates.current]
+        return None if others.empty else self._weighted(others["before"], others["cohort_before"])
+
+    def gap_national(self, when: str) -> float:
+        """This area's rate minus the England and Wales rate (as shares: 0.01 is one percentage point)."""
+        return float(self._this[when]) - self.national(when)
+
+    def gap_region(self, when: str) -> float | None:
+        """This area's rate minus its region's other areas' rate, or None when it is alone in its region."""
+        others = self.region_others
+        return None if others is None else float(self._this[when]) - others
+
+    def spread(self, when: str) -> float:
+        """Highest minus lowest rate across all 43 areas."""
+        return float(self.rates[when].max() - self.rates[when].min())
+
+    def std(self, when: str) -> float:
+        """Cohort-weighted standard deviation of the rate across all 43 areas."""
+        rates, cohort = self.rates[when], self.rates[f"cohort_{when}"]
+        mean = self._weighted(rates, cohort)
+        return float(np.sqrt(self._weighted((rates - mean) ** 2, cohort)))
+
+
+def _final_rate(flows: Flows) -> tuple[float, float]:
+    """Final-year reoffending rate and cohort size, all cohorts (central estimate)."""
+    cohort = float(flows.cohort_size[0, -1].sum())
+    return float(flows.reoffenders[0, -1].sum()) / cohort if cohort else 0.0, cohort
+
+
+def area_baseline_rates(scenario: Scenario) -> pd.DataFrame:
+    """Every area's final-year reoffending rate and cohort under today's arrangements.
+
+    With the scenario's assumptions and horizon: its placements, funding and governance play no part in a baseline.
+    """
+    params = Params(scenario.overrides, 0, None)
+    rows = []
+    for key in AREA_KEYS:
+        flows = simulate_variants([national_placements(scenario.with_changes(area=key))], params,
+                                  headline_only=True)[0]
+        rate, cohort = _final_rate(flows)
+        area = get_area(key)
+        rows.append({"area": key, "name": area.name, "region": area.region, "cohort_before": cohort,
+                     "before": rate})
+    return pd.DataFrame(rows)
+
+
+def postcode_lottery(scenario: Scenario, baselines: pd.DataFrame | None = None) -> PostcodeLottery:
+    """The "postcode lottery" the 2023 report found slowed devolution, measured for one scenario.
+
+    Every area's final-year proven reoffending rate under today's arrangements, and the same with only the
+    scenario's area devolving as the scenario says (central estimates): how far the area moves from the England
+    and Wales rate and from its region's other areas, and how the spread across all 43 areas changes.
+
+    Args:
+        scenario: The scenario; its area is the one that devolves.
+        baselines: `area_baseline_rates(scenario)` if already computed (it depends only on the assumptions and
+            the horizon, so a caller may cache it).
+    """
+    rates = (area_baseline_rates(scenario) if baselines is None else baselines).copy()
+    rate, cohort = _final_rate(project(scenario, draws=0).flows)
+    current = rates.area == scenario.area
+    rates["current"] = current
+    rates["after"] = rates["before"].where(~current, rate)
+    rates["cohort_after"] = rates["cohort_before"].where(~current, cohort)
+    return PostcodeLottery(area=scenario.area, region=get_area(scenario.area).region, rates=rates)
