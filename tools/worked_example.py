@@ -732,7 +732,7 @@ def worked_example() -> tuple[str, Checks]:
     w("### Step 4. Reversal risk, disruption of today's provision, fading and delivery\n")
     weight, late = v("reversal_readiness_weight"), v("reversal_late_agreement")
     w(f"*Reversal risk.* Each stage has a base yearly chance that its arrangements stall or are reversed by "
-      f"national policy, raised by the governance readiness it lacks and by a late agreement: h = base × (1 + "
+      f"national policy, raised by the governance readiness it lacks and by a late agreement: z = base × (1 + "
       f"`reversal_readiness_weight` {weight:g} × (1 − fit)) × (1 + `reversal_late_agreement` {late:g} × a*), "
       f"fit = min(1, R / `governance_needed`), here with R = {f4(h.R)} and a* = {h.start}:\n")
     stages = sorted({h.fn[f]["stage"] for f in placed}, key=STAGE_KEYS.index)
@@ -743,11 +743,11 @@ def worked_example() -> tuple[str, Checks]:
                      f"{fn['needed']:g}", f"min(1, {f4(h.R)} / {fn['needed']:g}) = {f4(fn['fit'])}",
                      (f"{fn['base_hazard']:g} × (1 + {weight:g} × {f4(1 - fn['fit'])}) × (1 + {late:g} × "
                       f"{h.start}) = {f4(fn['hazard'])}") if fn["base_hazard"] > 0 else "0"])
-    w(table(["stage", "functions", "base", "governance_needed", "fit", "h"], rows, align="llrrrr"))
+    w(table(["stage", "functions", "base", "governance_needed", "fit", "z"], rows, align="llrrrr"))
     decay = v("effect_decay")
     w(f"\nThe central estimate takes the expectation over reversals: the chance that a function's arrangements "
-      f"are still in place in year t is (1 − h)^n, n = the years at risk (from a*) up to and including t, and the "
-      f"chance they are reversed in year t is (1 − h)^(n − 1) × h. Delivery, savings and the yearly governance "
+      f"are still in place in year t is (1 − z)^n, n = the years at risk (from a*) up to and including t, and the "
+      f"chance they are reversed in year t is (1 − z)^(n − 1) × z. Delivery, savings and the yearly governance "
       f"cost are multiplied by the first. *Disruption.* While a stage is set up, and in the year of a reversal, "
       f"today's national provision of the function's interventions loses the stage's `disruption` share D of its "
       f"effect: disruption = D × (still in place × (1 − ramp) + reversed this year), from a*. *Fading.* The "
@@ -1185,12 +1185,12 @@ def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None
         ch.add(f"draws: {f} years in place, summed over the draws", float(sum(alive_years)),
                float((unc.flows.governance_by[1:, :, j] > 0).sum()))
         expected = 1 - (1 - hz) ** max(0, h.H - h.start)
-        parts.append(f"{f} ({fn['stage']}, h = {f4(hz)}) in {within} of the {DRAWS:,} draws ({pct(within / DRAWS)}; "
-                     f"expected 1 − (1 − h)^{max(0, h.H - h.start)} = {pct(expected)})")
+        parts.append(f"{f} ({fn['stage']}, z = {f4(hz)}) in {within} of the {DRAWS:,} draws ({pct(within / DRAWS)}; "
+                     f"expected 1 − (1 − z)^{max(0, h.H - h.start)} = {pct(expected)})")
     if not parts:
         return
     w("\nIn the draws a reversal is drawn rather than averaged: each function's arrangements are reversed in year "
-      "index a* + ⌊ln(1 − u) / ln(1 − h)⌋ for a uniform u from the run's own stream (`Params.uniforms(\"reversal\")`,"
+      "index a* + ⌊ln(1 − u) / ln(1 − z)⌋ for a uniform u from the run's own stream (`Params.uniforms(\"reversal\")`,"
       " the same for every scenario of one run), and from then on deliver nothing and cost no governance; that "
       "year's disruption is the stage's whole share D. By hand from the same uniforms, the arrangements are "
       f"reversed within the {h.H}-year horizon for " + join(parts) + " (the script checks each function's governance "
@@ -1252,7 +1252,8 @@ def warning_rows() -> dict[str, list[str]]:
     return {
         "governance_short": [
             "spectrum", "a function is placed at a stage s whose `governance_needed` g_s exceeds readiness R (one "
-            "warning per such stage, quoting the stage's yearly chance of reversal h, section 3.5)", f"g_s: {needed}"],
+            "warning per such stage, quoting the stage's yearly chance of reversal z_s, section 3.5)",
+            f"g_s: {needed}"],
         "probation_recentralised": [
             "spectrum", "probation is placed beyond co-commissioning (devolved budget or full transfer): it was "
             "brought back into one national service in 2021", "stage > co_commissioning"],
