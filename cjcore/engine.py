@@ -547,7 +547,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
         sentences = reoffences * custody
         receptions = sentences * (1.0 - diverted_share)
         places_used = receptions * time_served
-        caseload = reoffences * probation_years + (sentences - receptions) * community_years
+        caseload = np.maximum(reoffences * probation_years + (sentences - receptions) * community_years, 0.0)
         arrests = reoffences * arrest_ratio
         courts = reoffences * court_ratio
         volumes = np.stack([arrests @ ones_c, courts @ ones_c, places_used @ ones_c, caseload @ ones_c], axis=2)

@@ -12,7 +12,7 @@ from cjcore.areas import get_area
 from cjcore.engine import CHANCE_KEYS, COHORT_METRICS, HEADLINE_KEYS, MONEY_METRICS, project, sweep
 from cjcore.schema import Scenario
 from cjcore.vocab import ALL_COHORTS, COHORT_KEYS, FUNCTION_KEYS, STAGE_KEYS
-from tests.core.conftest import no_friction
+from tests.core.conftest import SCENARIOS_DIR, load, no_friction
 from tests.update_golden import GOLDEN_FILE, compare_golden, golden_summary
 
 FRAME_COLUMNS = ["year", "cohort", "metric", "series", "value", "p10", "median", "p90"]
@@ -150,7 +150,7 @@ def test_zero_budget_gives_no_effect(make_scenario: MakeScenario) -> None:
 
 def test_zero_budget_without_friction_changes_nothing(make_scenario: MakeScenario) -> None:
     run = project(make_scenario(funding={"pooled_budget_gbp_m": 0.0, "reinvest_share": 0.5},
-                                overrides=no_friction()), draws=20, seed=2)
+                                overrides=no_friction()), draws=0)
     for key in ("reoffences_avoided", "intervention_spend_gbp_m", "arrangement_costs_gbp_m", "npv_gbp_m"):
         assert (run.headline_draws[key] == 0).all(), key
     np.testing.assert_array_equal(run.flows.reoffences, run.baseline.reoffences)
@@ -232,8 +232,9 @@ def test_spend_stays_within_the_budget_and_reinvested_savings(make_scenario: Mak
                                                "reinvest_share": 0.5}), draws=20, seed=1).flows
         net_spend = flows.intervention_spend - flows.reinvested_savings
         assert (net_spend <= budget * (1 + 1e-9)).all()
-        if budget == 0.5:
-            np.testing.assert_allclose(net_spend[0], budget, rtol=1e-9)  # every year uses the whole budget
+        if budget == 0.5:  # every year after the first (set-up) uses the whole budget
+            np.testing.assert_allclose(net_spend[0, 1:], budget, rtol=1e-9)
+            assert net_spend[0, 0] == 0
         if budget == 500.0:
             assert (net_spend < 0.5 * budget).all()  # more than enough: capacity, not money, limits
 
@@ -261,7 +262,8 @@ def test_settlement_spent_before_governance_is_lost(make_scenario: MakeScenario)
                "reinvest_share": 0.5}
     governance = {"model": "mayor_pcc", "agreed_in_year": 3}
     early = project(make_scenario(funding=funding, governance=governance), draws=0)
-    assert early.headline("reoffences_avoided") == 0 and early.headline("intervention_spend_gbp_m") == 0
+    assert early.headline("intervention_spend_gbp_m") == 0 and (early.flows.participants == 0).all()
+    assert early.headline("reoffences_avoided") < 0, "the transfers still disrupt today's services"
     aligned = project(make_scenario(funding={**funding, "agreed_in_year": 3}, governance=governance), draws=0)
     assert aligned.headline("reoffences_avoided") > 0
 
@@ -342,3 +344,93 @@ def test_golden_summary() -> None:
         f"{GOLDEN_FILE.name} differs from the engine's output (fresh output written next to it as *.actual.csv).\n"
         f"{problems}\nIf the change is intended, run: .venv/bin/python tests/update_golden.py"
     )
+
+
+# ----------------------------------------------------------------------------------------------- honest spectrum
+def _function_effect_by_year(scenario: Scenario, function: str) -> np.ndarray:
+    """Reoffences each year with the function where placed, less with it left national (central)."""
+    placed = project(scenario).flows.reoffences[0].sum(axis=1)
+    left = project(scenario.with_changes(placements={**scenario.placements, function: "national"})).flows
+    return placed - left.reoffences[0].sum(axis=1)
+
+
+def test_a_builtin_function_shows_a_j_curve() -> None:
+    """Worse than leaving it national in year 1 (set-up disruption), better by the final year."""
+    found = []
+    for path in sorted(SCENARIOS_DIR.glob("*.yaml")):
+        scenario = load(path)
+        for function in FUNCTION_KEYS:
+            if scenario.stage_of(function) in ("devolved_budget", "full_transfer"):
+                diff = _function_effect_by_year(scenario, function)
+                if diff[0] > 0 and diff[-1] < 0:
+                    found.append((path.stem, function))
+    assert found, "no built-in placement shows a J-curve"
+
+
+def test_a_full_transfer_can_do_worse_than_staying_as_we_are(gm: Scenario) -> None:
+    run = project(gm.with_changes(placements={"youth_justice": "full_transfer"}), draws=300, seed=1)
+    assert run.headline("chance_npv_negative") > 0
+    assert run.headline("chance_npv_negative") == pytest.approx(1 - run.headline("chance_npv_positive"), abs=1e-12)
+
+
+def test_disruption_can_outweigh_the_increment(gm: Scenario) -> None:
+    """With no reach beyond today's (additionality) and a disruptive transfer, full transfer adds reoffences."""
+    nothing_to_add = {"youth_diversion.national_reach": 0.8, "stage.full_transfer.disruption": 0.5}
+    run = project(gm.with_changes(placements={"youth_justice": "full_transfer"}, overrides=nothing_to_add))
+    assert run.headline("reoffences_avoided") < 0
+    assert run.headline("npv_gbp_m") < 0
+
+
+def test_national_reach_is_not_credited_to_devolution(gm: Scenario) -> None:
+    """Raising today's reach shrinks what devolution adds, and does not move the baseline."""
+    plain = project(gm, draws=0)
+    more_today = project(gm.with_changes(overrides={"youth_diversion.national_reach": 0.7}), draws=0)
+    np.testing.assert_array_equal(plain.baseline.reoffences, more_today.baseline.reoffences)
+    assert more_today.flows.participants[0, :, 0].sum() < plain.flows.participants[0, :, 0].sum()
+
+
+def test_a_certain_reversal_ends_the_increment(gm: Scenario) -> None:
+    only_youth = gm.with_changes(placements={"youth_justice": "full_transfer"}, horizon_years=6)
+    reversed_ = project(only_youth.with_changes(overrides={"stage.full_transfer.reversal_hazard": 1.0}), draws=0)
+    assert (reversed_.flows.participants == 0).all()
+    assert reversed_.headline("reoffences_avoided") < 0, "the reversal disrupts today's service and adds nothing"
+    assert reversed_.flows.governance_cost[0].sum() == 0, "no arrangements survive to be governed"
+    assert reversed_.flows.transition_cost[0].sum() > 0, "the transition was paid for all the same"
+
+
+def test_reversal_is_drawn_and_its_expectation_is_the_central_row(gm: Scenario) -> None:
+    only_youth = gm.with_changes(placements={"youth_justice": "full_transfer"}, horizon_years=8)
+    run = project(only_youth, draws=4000, seed=5)
+    governance = run.flows.governance_cost  # proportional to "still in place" in every row
+    drawn = governance[1:]
+    assert set(np.unique(np.round(drawn / governance[1:, :1].clip(1e-12), 9))) >= {0.0, 1.0}
+    share_alive = (drawn[:, -1] > 0).mean()
+    expected_alive = governance[0, -1] / run.params.scalar("stage.full_transfer.governance_cost_gbp_m")
+    assert share_alive == pytest.approx(expected_alive, abs=0.03)
+
+
+def test_fading_lowers_the_effect_not_the_spend(gm: Scenario) -> None:
+    steady = project(gm.with_changes(overrides={"effect_decay": 0.0}), draws=0)
+    fading = project(gm.with_changes(overrides={"effect_decay": 0.3}), draws=0)
+    assert fading.headline("reoffences_avoided") < steady.headline("reoffences_avoided")
+    np.testing.assert_allclose(fading.flows.participants, steady.flows.participants, rtol=0.02)
+
+
+def test_arrangement_costs_count_in_the_appraisal(gm: Scenario) -> None:
+    run = project(gm, draws=0)
+    costs = run.flows.transition_cost[0] + run.flows.governance_cost[0]
+    assert run.headline("arrangement_costs_gbp_m") == pytest.approx(costs.sum(), rel=1e-12) and costs.sum() > 0
+    free = project(gm.with_changes(overrides={k: 0.0 for k in no_friction() if k.endswith("cost_gbp_m")
+                                              or k.endswith("per_offender_gbp")}), draws=0)
+    assert free.headline("npv_gbp_m") > run.headline("npv_gbp_m")
+    assert free.headline("net_fiscal_cost_gbp_m") == pytest.approx(
+        run.headline("net_fiscal_cost_gbp_m") - costs.sum(), rel=1e-9)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_central_value_lies_within_its_band(path) -> None:
+    run = project(load(path), draws=500, seed=11)
+    summary = run.summary.drop(index=list(CHANCE_KEYS)).dropna(subset=["p10"])
+    tol = 1e-9 * (summary.p90 - summary.p10).abs().max()
+    outside = summary[(summary.value < summary.p10 - tol) | (summary.value > summary.p90 + tol)]
+    assert outside.empty, outside[["value", "p10", "p90"]]

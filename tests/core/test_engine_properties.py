@@ -1,8 +1,9 @@
 """Properties of the projection engine over generated scenarios (hypothesis).
 
-Each property is one of the model's promises in DESIGN §3 / issue 3: no devolution means no change; more
-devolution never means more reoffending; rates are rates and flows are never negative; a later agreement never
-helps; no money means no effect; the same seed gives the same numbers.
+Each property is one of the model's promises: no devolution means no change; with every cost and risk of moving
+switched off (tests/core/conftest.py `no_friction`), more devolution never means more reoffending — with the
+register's defaults it can, which tests/core/test_engine.py shows; rates are rates and flows are never negative;
+a later agreement never helps; no money buys no programme; the same seed gives the same numbers.
 
 "One stage further never raises reoffences" failed for the engine as first written (funds displaced between
 interventions by a ranking that ignored later years and the reinvestment loop); the counterexamples are kept in
@@ -23,6 +24,7 @@ from cjcore.engine import COHORT_METRICS, MONEY_METRICS, Flows, funding_in_place
 from cjcore.evidence import load_register
 from cjcore.schema import Scenario
 from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_KEYS
+from tests.core.conftest import no_friction
 
 REL_TOL = 1e-9
 #: Money metrics that only the scenario can have: the baseline has no pooled budget.
@@ -103,8 +105,8 @@ def test_all_national_is_the_baseline(data: dict[str, Any]) -> None:
 
 
 @given(scenario_data(), st.sampled_from(FUNCTION_KEYS))
-def test_one_stage_further_never_raises_reoffences(data: dict[str, Any], function: str) -> None:
-    before = Scenario.model_validate(data)
+def test_without_friction_one_stage_further_never_raises_reoffences(data: dict[str, Any], function: str) -> None:
+    before = Scenario.model_validate({**data, "overrides": no_friction()})
     stage = before.stage_of(function)
     assume(stage != STAGE_KEYS[-1])
     after = before.with_changes(placements={**before.placements, function: STAGE_KEYS[STAGE_KEYS.index(stage) + 1]})
@@ -120,7 +122,8 @@ def _check_flows(flows: Flows, label: str) -> None:
         assert (values >= 0).all(), f"{label} {metric} negative: {values.min()}"
     assert (flows.reoffending_rate <= 1).all(), f"{label} reoffending rate above 1: {flows.reoffending_rate.max()}"
     assert ((flows.realisation >= 0) & (flows.realisation <= 1)).all(), f"{label} realisation outside [0, 1]"
-    for metric in ("intervention_spend", "funds_available", "retained_savings", "reinvested_savings"):
+    for metric in ("intervention_spend", "funds_available", "retained_savings", "reinvested_savings",
+                   "transition_cost", "governance_cost"):
         assert (getattr(flows, metric) >= 0).all(), f"{label} {metric} negative"
     assert (flows.agency_cost >= 0).all(), f"{label} agency cost negative"
     assert (flows.spend_by >= 0).all() and (flows.reoffences_avoided_by >= 0).all(), f"{label} attribution negative"
@@ -153,8 +156,12 @@ def test_later_agreement_never_helps(data: dict[str, Any], delay: int, which: st
     governance pays for years in which nothing can be delivered, so delaying such a settlement (not renewed) can
     line its years up with governance and raise the effect. That is the model's meaning (money paid before
     anyone can spend it is lost, see test_engine.py), not a failure of this property.
+
+    It holds without the frictions of moving (`no_friction`): with them, putting off a transfer that disrupts
+    more than it adds, or pushing its set-up past the horizon, does "help" within the horizon — the model's
+    honest answer, found by hypothesis (a devolved budget with no money and no readiness, agreed a year later).
     """
-    before = Scenario.model_validate(data)
+    before = Scenario.model_validate({**data, "overrides": no_friction()})
     funding, governance = before.funding.model_dump(), before.governance.model_dump()
     if which in ("both", "funding"):
         funding["agreed_in_year"] = min(10, funding["agreed_in_year"] + delay)
@@ -168,16 +175,18 @@ def test_later_agreement_never_helps(data: dict[str, Any], delay: int, which: st
     assert a_after <= a_before + tolerance(before)
 
 
-@given(scenario_data(), overrides())
-def test_no_money_no_effect(data: dict[str, Any], extra: dict[str, float]) -> None:
-    data = {**data, "overrides": extra}
+@given(scenario_data(), overrides(), st.booleans())
+def test_no_money_no_effect(data: dict[str, Any], extra: dict[str, float], frictionless: bool) -> None:
+    """No money buys no programme: nothing is avoided; moving functions can then only disrupt (or do nothing)."""
+    data = {**data, "overrides": {**extra, **(no_friction() if frictionless else {})}}
     data["funding"] = {**data["funding"], "pooled_budget_gbp_m": 0.0, "reinvest_share": 0.0}
     run = project(Scenario.model_validate(data), draws=0)
-    assert run.headline_draws["reoffences_avoided"][0] == 0.0
     assert run.headline_draws["intervention_spend_gbp_m"][0] == 0.0
     assert (run.flows.intervention_spend == 0).all()
     assert (run.flows.participants == 0).all()
-    np.testing.assert_array_equal(run.flows.reoffences, run.baseline.reoffences)
+    assert (run.flows.reoffences >= run.baseline.reoffences * (1 - REL_TOL)).all()
+    if frictionless:
+        np.testing.assert_array_equal(run.flows.reoffences, run.baseline.reoffences)
 
 
 @given(scenarios(), st.integers(0, 2**32 - 1))
