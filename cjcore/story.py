@@ -1,7 +1,9 @@
 """The story of a scenario: a short plain-English account generated from its numbers.
 
-What is placed where, what is agreed when, what changes, who gains and who pays, and how sure we are. Built
-only from a Run, so the words always match the figures on screen and in the briefing.
+What is placed where, what is agreed when, what changes (and whether it first gets worse: the J-curve), who
+gains and who pays, and how sure we are. Built only from a Run, so the words always match the figures on screen
+and in the briefing. Two more accounts read the trade-off tables of `cjcore.report`: `tradeoff_sentences` (what each
+placed function adds, and where going further stops paying) and `postcode_sentences` (the postcode lottery).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import pandas as pd
 
 from cjcore.areas import get_area
 from cjcore.engine import Run, agreement_start, funding_in_place, readiness
+from cjcore.report import PostcodeLottery, overtake_year, starts_behind, years_above
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
 
 
@@ -20,7 +23,42 @@ def _join(items: list[str]) -> str:
 
 
 def _money(value: float) -> str:
-    return f"{'−' if value < 0 else ''}£{abs(value):,.1f}m"
+    return f"{'−' if round(value, 1) < 0 else ''}£{abs(value):,.1f}m"
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def _years(years: tuple[int, ...]) -> str:
+    """'the first year', 'the first 2 years', 'year 3', 'years 2 to 3' or 'years 2, 4 and 5'."""
+    if years == tuple(range(1, len(years) + 1)):
+        return "the first year" if len(years) == 1 else f"the first {len(years)} years"
+    if len(years) == 1:
+        return f"year {years[0]}"
+    if years == tuple(range(years[0], years[-1] + 1)):
+        return f"years {years[0]} to {years[-1]}"
+    return "years " + _join([str(y) for y in years])
+
+
+def jcurve(run: Run) -> str:
+    """The J-curve in one sentence, when the scenario starts with more reoffending than today ('' otherwise).
+
+    The years in which reoffending is higher than today's, and the year from which the scenario's reoffences,
+    counted since the start, stay below today's (`cjcore.report.overtake_year`), or that they do not within the
+    horizon. Central estimate.
+    """
+    if not starts_behind(run):
+        return ""
+    year = overtake_year(run)
+    above = tuple(y for y in years_above(run) if year is None or y < year)
+    when = _years(above)
+    lead = f"Reoffending is higher than today's {'for' if when.startswith('the') else 'in'} {when} while the new " \
+           "arrangements are set up"
+    if year is None:
+        return (f"{lead}; taking the years together, it is still above today's at the end of the "
+                f"{run.scenario.horizon_years}-year horizon.")
+    return f"{lead}; taking the years together, it falls below today's from year {year}."
 
 
 def _placements(run: Run) -> str:
@@ -53,16 +91,24 @@ def _deal(run: Run) -> str:
 def _change(run: Run) -> str:
     s = run.summary
     avoided = s.at["reoffences_avoided", "value"]
-    if avoided <= 0:
-        return "The projection shows no fall in reoffending over the horizon."
+    curve = jcurve(run)
     band = ""
     if not math.isnan(s.at["reoffences_avoided", "p10"]):
         band = (f" (likely between {s.at['reoffences_avoided', 'p10']:,.0f} and "
                 f"{s.at['reoffences_avoided', 'p90']:,.0f})")
-    return (f"Over {run.scenario.horizon_years} years about {avoided:,.0f} proven reoffences are avoided{band}, "
+    if round(avoided) < 0:
+        return (f"Over {run.scenario.horizon_years} years about {-avoided:,.0f} more proven reoffences are committed "
+                f"than under today's arrangements: the disruption to today's services while the new arrangements are "
+                f"set up outweighs what they achieve within the horizon. {curve}").strip()
+    if round(avoided) == 0:
+        return "The projection shows no fall in reoffending over the horizon."
+    text = (f"Over {run.scenario.horizon_years} years about {avoided:,.0f} proven reoffences are avoided{band}, "
             f"the reoffending rate falls by {-s.at['reoffending_rate_change_pp', 'value']:.2f} percentage points by "
             f"the final year, and {s.at['prison_places_avoided', 'value']:,.0f} prison places and "
             f"{s.at['court_cases_avoided', 'value']:,.0f} court cases are saved.")
+    if curve:
+        text += f" It gets worse before it gets better: {curve[0].lower()}{curve[1:]}"
+    return text
 
 
 def _who(run: Run) -> str:
@@ -84,16 +130,27 @@ def _who(run: Run) -> str:
 
 def _sure(run: Run) -> str:
     s = run.summary
-    if s.at["intervention_spend_gbp_m", "value"] <= 0:
+    arrangements = s.at["arrangement_costs_gbp_m", "value"]
+    if s.at["intervention_spend_gbp_m", "value"] <= 0 and arrangements <= 0:
         return ""
     npv, bcr = s.at["npv_gbp_m", "value"], s.at["benefit_cost_ratio", "value"]
     text = f"The net present value is {_money(npv)}"
     if not math.isnan(bcr):
-        text += f", {bcr:.2f} of economic benefit for every £1 spent"
+        text += (f", {bcr:.2f} of economic benefit for every £1 spent" if bcr >= 0 else
+                 ", with no economic benefit to set against the costs (reoffending rises)")
+    if arrangements > 0:
+        text += f", after {_money(arrangements)} of one-off transition and yearly governance costs"
+    text += "."
     if run.draws:
-        text += (f"; benefits exceed costs in {s.at['chance_npv_positive', 'value']:.0%} of the uncertainty draws, "
-                 f"and the area breaks even in {s.at['chance_area_breaks_even', 'value']:.0%}")
-    return text + ". Effect sizes and several costs are uncertain; see the Evidence page for which are assumptions."
+        better = s.at["chance_npv_positive", "value"]
+        worse, more = s.at["chance_npv_negative", "value"], s.at["chance_more_reoffences", "value"]
+        text += (f" Across the uncertainty draws, benefits exceed costs in {_percent(better)} of them; the chance "
+                 f"that this path does worse than staying as we are (costs exceed benefits) is "
+                 f"{_percent(worse)}, ")
+        text += ("and no draw has more reoffences than staying as we are" if more == 0 else
+                 f"and the chance of more reoffences than staying as we are is {_percent(more)}")
+        text += f"; the area breaks even in {_percent(s.at['chance_area_breaks_even', 'value'])}."
+    return text + " Effect sizes and several costs are uncertain; see the Evidence page for which are assumptions."
 
 
 def story(run: Run) -> list[str]:
@@ -104,3 +161,79 @@ def story(run: Run) -> list[str]:
 def story_frame(run: Run) -> pd.DataFrame:
     """The story as a one-column table, for exports."""
     return pd.DataFrame({"paragraph": story(run)})
+
+
+def tradeoff_sentences(tradeoff: pd.DataFrame, horizon_years: int) -> list[str]:
+    """What each placed function adds at its stage and where going further stops paying, one sentence each.
+
+    Read from `cjcore.report.stage_tradeoff`: for each function placed beyond national, its reoffences avoided and
+    net present value against leaving it national, the stage that would avoid the most reoffences if that is not
+    the placed one, and the chances of doing worse than leaving it national when there are draws.
+    """
+    out = []
+    for function in FUNCTION_KEYS:
+        rows = tradeoff[tradeoff.function == function].set_index("stage")
+        placed = rows.index[rows.current][0]
+        if placed == STAGE_KEYS[0]:
+            continue
+        row = rows.loc[placed]
+        name, stage = FUNCTION[function].label, STAGE[placed].label.lower()
+        text = (f"{name} at {stage}: about {row.reoffences_avoided:,.0f} reoffences avoided over {horizon_years} "
+                f"years and {_money(row.npv_gbp_m)} net present value, against leaving it national.")
+        best = rows.reoffences_avoided.idxmax()
+        if best != placed and rows.at[best, "reoffences_avoided"] > row.reoffences_avoided + 0.5:
+            further = STAGE_KEYS.index(best) < STAGE_KEYS.index(placed)
+            text += (f" {'Going this far costs reoffences: it' if further else 'It'} would avoid the most at "
+                     f"{STAGE[best].label.lower()} (about {rows.at[best, 'reoffences_avoided']:,.0f}).")
+        if not math.isnan(row.reoffences_avoided_p10):
+            text += (f" Chance of more reoffences than leaving it national: {_percent(row.chance_more_reoffences)};"
+                     f" of costing more than it brings: {_percent(row.chance_npv_negative)}.")
+        out.append(text)
+    return out
+
+
+def _points(share: float) -> str:
+    """A difference of two rates as percentage points, e.g. '0.39 percentage points'."""
+    return f"{abs(100 * share):.2f} percentage points"
+
+
+def _relative(gap: float) -> str:
+    """'0.39 percentage points below', '… above' or 'level with'."""
+    if round(100 * gap, 2) == 0:
+        return "level with"
+    return f"{_points(gap)} {'below' if gap < 0 else 'above'}"
+
+
+def _today(gap: float | None) -> str:
+    return "level" if gap is None or round(100 * gap, 2) == 0 else _relative(gap)
+
+
+def postcode_sentences(lottery: PostcodeLottery, horizon_years: int) -> list[str]:
+    """The postcode lottery in words: where the area's rate would stand against England and Wales and its region.
+
+    Read from `cjcore.report.postcode_lottery` (central estimates, final year of the horizon).
+    """
+    area = get_area(lottery.area).name
+    before, after = lottery.area_before, lottery.area_after
+    first = (f"If only {area} devolves as on screen, its proven reoffending rate in year {horizon_years} would be "
+             f"{100 * after:.2f}%, against {100 * before:.2f}% under today's arrangements. That puts it "
+             f"{_relative(lottery.gap_national('after'))} the England and Wales rate of "
+             f"{100 * lottery.national('after'):.2f}% (today: {_today(lottery.gap_national('before'))})")
+    region_gap = lottery.gap_region("after")
+    if region_gap is not None:
+        place = lottery.region if lottery.region in ("Wales", "London") else f"the {lottery.region}"
+        first += (f", and {_relative(region_gap)} the other areas of {place} "
+                  f"(today: {_today(lottery.gap_region('before'))})")
+    spread_before, spread_after = lottery.spread("before"), lottery.spread("after")
+    if round(100 * (spread_after - spread_before), 2) == 0:
+        spread = f"stays {_points(spread_after)}"
+    else:
+        spread = f"goes from {_points(spread_before)} to {_points(spread_after)}"
+    std_before, std_after = lottery.std("before"), lottery.std("after")
+    if round(100 * (std_after - std_before), 2) == 0:
+        typical = f"stays {_points(std_after)}"
+    else:
+        typical = f"goes from {_points(std_before)} to {_points(std_after)}"
+    second = (f"Across all 43 areas of England and Wales the gap between the highest and lowest rate {spread}; the "
+              f"typical distance from the average (standard deviation, weighted by cohort) {typical}.")
+    return [first + ".", second]
