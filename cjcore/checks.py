@@ -72,7 +72,7 @@ def _governance(scenario: Scenario) -> list[Finding]:
 _BEYOND_CO_COMMISSIONING = STAGE_KEYS[STAGE_KEYS.index("co_commissioning") + 1:]
 #: Agreement this many years or more after the start is "late" (the 2023 report: early agreement did best).
 LATE_AGREEMENT_YEARS = 2
-#: A full transfer agreed sooner than this many years ahead has no precedent among the areas studied.
+#: A full transfer running sooner than this many years from the start has no precedent among the areas studied.
 FULL_TRANSFER_MIN_YEARS = 2
 
 
@@ -88,13 +88,13 @@ def _seeds(scenario: Scenario) -> list[Finding]:
             "Committee, 2019). A transfer of probation would cut across that national service: expect a long "
             "negotiation and a real chance of reversal."))
     transfers = [FUNCTION[f].label for f in _placed(scenario) if scenario.stage_of(f) == "full_transfer"]
-    if transfers and agreement_start(scenario) < FULL_TRANSFER_MIN_YEARS:
+    running_from = agreement_start(scenario) + parameter_value("stage.full_transfer.setup_years", scenario.overrides)
+    if transfers and running_from < FULL_TRANSFER_MIN_YEARS:
         out.append(Finding(
             "full_transfer_fast", "spectrum",
-            f"{', '.join(transfers)}: a full transfer agreed within {FULL_TRANSFER_MIN_YEARS} years has no precedent "
-            "among the areas Crest Advisory studied (2023), where even co-commissioning took years to agree. Check "
-            "the timing on Funding & governance; the projection counts the set-up disruption and the chance of "
-            "reversal, not the time it takes to reach a deal."))
+            f"{', '.join(transfers)}: a full transfer set up and running within {FULL_TRANSFER_MIN_YEARS} years has "
+            "no precedent among the areas Crest Advisory studied (2023), where even co-commissioning took years to "
+            "agree. The set-up time is an assumption on the Evidence page; a shorter one is optimistic."))
     late = [name for name, year in (("funding", scenario.funding.agreed_in_year),
                                     ("governance", scenario.governance.agreed_in_year))
             if year >= LATE_AGREEMENT_YEARS]

@@ -196,10 +196,10 @@ def reversal_hazard(scenario: Scenario, p: Params, stage: str) -> float:
     funding and governance agreement comes late (1 + late × start year). Never zero beyond co-design: national
     policy swings (probation's recentralisation in 2021) are outside an area's control.
     """
+    fit = governance_fit(readiness(scenario), stage_value(p, stage, "governance_needed"))
     base = stage_value(p, stage, "reversal_hazard")
     if base <= 0:
         return 0.0
-    fit = governance_fit(readiness(scenario), stage_value(p, stage, "governance_needed"))
     late = 1 + p.scalar("reversal_late_agreement") * agreement_start(scenario)
     return float(min(1.0, base * (1 + p.scalar("reversal_readiness_weight") * (1 - fit)) * late))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 
@@ -23,7 +24,8 @@ A = {a: i for i, a in enumerate(AGENCY_KEYS)}
 def assert_attribution_adds_up(run) -> None:
     money = run.money
     scen = run.flows
-    np.testing.assert_allclose(money[..., K["invests"]].sum(2), scen.intervention_spend, rtol=1e-9, atol=1e-12)
+    paid = scen.intervention_spend + scen.transition_cost + scen.governance_cost
+    np.testing.assert_allclose(money[..., K["invests"]].sum(2), paid, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(money[..., K["fiscal_cashable"]].sum(2), scen.cashable_savings, rtol=1e-9, atol=1e-12)
     benefits = money[..., [K["fiscal_cashable"], K["fiscal_non_cashable"], K["economic_social"]]].sum(axis=(2, 3))
     np.testing.assert_allclose(benefits, economic_benefit(run.baseline, scen, run.params), rtol=1e-9, atol=1e-9)
@@ -80,7 +82,7 @@ def test_payback_year_and_return(make_scenario) -> None:
     for agency, row in summary.iterrows():
         if row.invests > 0:
             assert row.return_on_investment == pytest.approx(row.net / row.invests)
-        if not np.isnan(row.payback_year):
+        if not pd.isna(row.payback_year):
             assert 1 <= row.payback_year <= 5, agency
 
 
