@@ -214,3 +214,31 @@ def test_story_says_when_most_of_the_budget_lapses(make_scenario) -> None:
                "renewed": True, "reinvest_share": 0.5}
     text = " ".join(story(project(make_scenario(funding=funding), draws=0)))
     assert "of the £1,000.0m pooled over the horizon is spent" in text
+
+
+@pytest.mark.parametrize("stage", ["devolved_budget", "full_transfer"])
+def test_probation_beyond_co_commissioning_recalls_its_recentralisation(make_scenario, stage: str) -> None:
+    found = [f for f in check(make_scenario(placements={"probation": stage})) if f.code == "probation_recentralised"]
+    assert len(found) == 1 and "2021" in found[0].message and "£467m" in found[0].message
+    assert "probation_recentralised" not in codes(make_scenario(placements={"probation": "co_commissioning"}))
+
+
+def test_a_full_transfer_running_within_two_years_is_flagged(make_scenario) -> None:
+    assert "full_transfer_fast" not in codes(make_scenario())  # agreed now, set up over two years
+    quick = make_scenario(overrides={"stage.full_transfer.setup_years": 1})
+    assert "full_transfer_fast" in codes(quick)
+    assert "full_transfer_fast" not in codes(make_scenario(placements={"women": "devolved_budget"},
+                                                           overrides={"stage.full_transfer.setup_years": 1}))
+
+
+@pytest.mark.parametrize(("part", "year", "flagged"), [("funding", 1, False), ("funding", 2, True),
+                                                       ("governance", 3, True)])
+def test_late_agreement_is_flagged(make_scenario, part: str, year: int, flagged: bool) -> None:
+    base = scenario_dict_part(part)
+    assert ("agreed_late" in codes(make_scenario(**{part: {**base, "agreed_in_year": year}}))) is flagged
+
+
+def scenario_dict_part(part: str) -> dict[str, Any]:
+    from tests.core.conftest import scenario_dict
+
+    return scenario_dict()[part]
