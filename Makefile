@@ -75,7 +75,8 @@ test-latest: browser
 	python3 -m venv "$$tmp/venv"; \
 	"$$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade -r requirements-dev.txt; \
 	echo "== installed versions that differ from requirements-dev.lock:"; \
-	comm -13 <(norm < requirements-dev.lock) <("$$tmp/venv/bin/python" -m pip freeze | norm) | sed 's/^/   /'; \
+	drift=$$(comm -13 <(norm < requirements-dev.lock) <("$$tmp/venv/bin/python" -m pip freeze | norm)); \
+	echo "$${drift:-(none)}" | sed 's/^/   /'; \
 	"$$tmp/venv/bin/ruff" check .; \
 	"$$tmp/venv/bin/python" -m pytest -p no:cacheprovider
 

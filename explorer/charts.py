@@ -29,9 +29,13 @@ from explorer.theme import (
     FUNCTION_COLOURS,
     MONEY_COLOURS,
     OKABE_ITO,
+    OTHER_STAGE_LABEL,
+    PLACED_LABEL,
     SERIES_COLOURS,
     SERIES_DASH,
     STAGE_COLOURS,
+    TRADEOFF_MEASURES,
+    TRADEOFF_TITLE,
 )
 
 SERIES_LABELS = {SERIES_BASELINE: "Baseline (no devolution)", SERIES_SCENARIO: "Scenario",
@@ -151,7 +155,7 @@ def cohort_chart(cohorts: pd.DataFrame, presenter: bool = False) -> alt.Chart:
 
 
 def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
-    """Spend, cashable savings, retained savings and funds available, year by year (£m)."""
+    """Spend, transition and governance costs, cashable and retained savings and funds available, year by year (£m)."""
     labels = {k: METRIC[k].label for k in MONEY_COLOURS}
     data = money.assign(Measure=money.metric.map(labels))
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
@@ -248,3 +252,85 @@ def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         tooltip=[alt.Tooltip("Agency:N"), alt.Tooltip("net:Q", title="Net £m", format=",.2f")])
     return _finish(alt.layer(bars, net).properties(title="Who pays and who gains (black tick: net)"), presenter,
                    height=(56 if presenter else 36) * len(order))
+
+
+def _share_text(value: float) -> str:
+    return "–" if pd.isna(value) else f"{100 * value:.0f}%"
+
+
+def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", presenter: bool = False
+                   ) -> alt.LayerChart:
+    """Each function at every stage: what it adds against leaving it national, with its p10–p90 range.
+
+    One row per function and, within it, one line per stage from today's arrangements (top) to a full transfer
+    (bottom), so the eye reads down each function where going further stops paying (the dots move left) or
+    becomes risky (the range crosses zero). The stage each function is placed at now is a large diamond.
+    """
+    label, axis_title, number = TRADEOFF_MEASURES[measure]
+    data = tradeoff.assign(
+        Function=tradeoff.function.map(lambda f: FUNCTION[f].label),
+        Stage=tradeoff.stage.map(lambda s: STAGE[s].label),
+        Placed=tradeoff.current.map({True: PLACED_LABEL, False: OTHER_STAGE_LABEL}),
+        value=tradeoff[measure], p10=tradeoff[f"{measure}_p10"], p90=tradeoff[f"{measure}_p90"],
+        more_reoffences=tradeoff.chance_more_reoffences.map(_share_text),
+        npv_negative=tradeoff.chance_npv_negative.map(_share_text),
+    )[["Function", "Stage", "Placed", "value", "p10", "p90", "more_reoffences", "npv_negative"]]
+    y = alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None, axis=alt.Axis(labelLimit=360 if presenter else 260))
+    y_offset = alt.YOffset("Stage:N", sort=_STAGE_LABELS, scale=alt.Scale(domain=_STAGE_LABELS, paddingInner=0.15))
+    stage_colour = alt.Color("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS, range=list(STAGE_COLOURS.values())),
+                             title="Stage", legend=alt.Legend(orient="bottom", columns=3))
+    tooltip = [alt.Tooltip("Function:N"), alt.Tooltip("Stage:N"), alt.Tooltip("Placed:N", title="Now"),
+               alt.Tooltip("value:Q", title=label, format=number),
+               alt.Tooltip("p10:Q", title="Likely range from (p10)", format=number),
+               alt.Tooltip("p90:Q", title="to (p90)", format=number),
+               alt.Tooltip("more_reoffences:N", title="Chance of more reoffences"),
+               alt.Tooltip("npv_negative:N", title="Chance it costs more than it brings")]
+    base = alt.Chart(data).encode(y=y, yOffset=y_offset)
+    layers = []
+    if data.p10.notna().any():
+        layers.append(base.mark_rule(strokeWidth=3 if presenter else 2, color="#6E6E6E").encode(
+            x=alt.X("p10:Q"), x2=alt.X2("p90:Q"), tooltip=tooltip))
+    layers.append(base.mark_point(filled=True, opacity=1, stroke="#1a1a1a", strokeWidth=0.6).encode(
+        x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=number)),
+        color=stage_colour,
+        shape=alt.Shape("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
+                                                    range=["diamond", "circle"]), title=None),
+        size=alt.Size("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
+                                                  range=[420, 110] if presenter else [240, 55]), legend=None),
+        tooltip=tooltip))
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(
+        x=alt.X("x:Q"))
+    chart = alt.layer(zero, *layers).properties(title=f"{TRADEOFF_TITLE}: {label.lower()}")
+    return _finish(chart, presenter, height=(78 if presenter else 50) * len(FUNCTION_KEYS))
+
+
+def postcode_chart(rates: pd.DataFrame, area_name: str, average: float, presenter: bool = False
+                   ) -> alt.LayerChart:
+    """Every area's final-year reoffending rate as a tick; the area on screen today and if it alone devolves.
+
+    `rates` is `cjcore.report.PostcodeLottery.rates`; `average` the England and Wales rate (dashed line).
+    """
+    others = rates[~rates.current].assign(Area=lambda d: d.name, Rate=lambda d: d.before)
+    this = rates[rates.current].iloc[0]
+    marks = pd.DataFrame({
+        "Area": [area_name, area_name],
+        "Rate": [this.before, this.after],
+        "Shown": [f"{area_name}: today's arrangements", f"{area_name}: if it alone devolves"],
+    })
+    x = alt.X("Rate:Q", title="Proven reoffending rate, final year", axis=alt.Axis(format=".0%"),
+              scale=alt.Scale(zero=False))
+    ticks = alt.Chart(others).mark_tick(thickness=2, size=40 if presenter else 28, color="#9a9a9a").encode(
+        x=x, tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("region:N", title="Region"),
+                      alt.Tooltip("Rate:Q", title="Reoffending rate", format=".2%")])
+    shown = list(marks.Shown)
+    points = alt.Chart(marks).mark_point(filled=True, shape="diamond", size=600 if presenter else 260,
+                                         opacity=0.9).encode(
+        x=x, color=alt.Color("Shown:N", scale=alt.Scale(domain=shown, range=[SERIES_COLOURS[SERIES_BASELINE],
+                                                                                SERIES_COLOURS[SERIES_SCENARIO]]),
+                             title=None),
+        tooltip=[alt.Tooltip("Shown:N", title="Area"), alt.Tooltip("Rate:Q", title="Reoffending rate", format=".2%")])
+    mean = alt.Chart(pd.DataFrame({"Rate": [average], "Area": ["England and Wales average"]})).mark_rule(
+        color="#1a1a1a", strokeDash=[5, 3], strokeWidth=2).encode(
+        x=x, tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("Rate:Q", title="Reoffending rate", format=".2%")])
+    title = "Reoffending rate in each of the 43 areas (dashed: England and Wales average)"
+    return _finish(alt.layer(ticks, mean, points).properties(title=title), presenter, height=70 if presenter else 50)

@@ -41,3 +41,23 @@ def band(p10: float, p90: float, fmt=number) -> str:
     if p10 is None or p90 is None or math.isnan(p10) or math.isnan(p90):
         return ""
     return f"{fmt(p10)} to {fmt(p90)}"
+
+
+def headline(unit: str, value: float, difference: bool = False) -> str:
+    """A headline figure as text from its unit in `cjcore.engine.HEADLINES` (a difference gets a sign).
+
+    Money as £m, a share of uncertainty draws as a whole percentage ('92%'; a difference in points), percentage
+    points and ratios with two decimals, counts with thousands separators.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit.startswith("£m"):
+        return (("+" if round(value, 1) > 0 else "") + money_m(value)) if difference else money_m(value)
+    if unit == "share of uncertainty draws":
+        return signed(100 * value, 0, " pp") if difference else percent(value, 0)
+    if unit == "percentage points":
+        return signed(value, 2, " pp")
+    if unit.startswith("£ of benefit"):
+        return signed(value, 2) if difference else f"{value:.2f}"
+    decimals = 1 if unit in ("places", "cases") else 0
+    return signed(value, decimals) if difference else number(value, decimals)

@@ -1,37 +1,85 @@
 """Engine runs for the screens, cached on the scenario's content, never on a mutable object.
 
-The cache key is the scenario's JSON (plus draws and seed), so two sessions with the same scenario share a
-result and no session can see another's edits. `st.cache_data` hands each caller its own copy.
+The cache key is the scenario's JSON (plus draws and seed) without its name, description and notes, which play no
+part in the numbers: two sessions with the same scenario share a result, typing a note never reruns the model, and
+no session can see another's edits. `st.cache_data` hands each caller its own copy.
 """
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import streamlit as st
 
 from cjcore.engine import sweep
+from cjcore.report import PostcodeLottery, area_baseline_rates, postcode_lottery, stage_tradeoff
 from cjcore.schema import Scenario
 from explorer.runview import RunView, build_run_view
 
 DRAWS = 500
 SEED = 1
+#: Draws for the stage trade-off (every function at every stage: ~46 runs at once), enough for a p10–p90 band
+#: and a chance to the nearest few per cent while a stage move still redraws at once.
+TRADEOFF_DRAWS = 50
+_NOT_MODEL = ("name", "description", "notes")
+
+
+def model_key(scenario: Scenario) -> str:
+    """The scenario's JSON without the fields the model does not read (name, description, notes)."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude=set(_NOT_MODEL))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def _scenario(key: str) -> Scenario:
+    return Scenario.model_validate({**json.loads(key), "name": "Scenario"})
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _run(scenario_json: str, draws: int, seed: int) -> RunView:
-    return build_run_view(Scenario.model_validate_json(scenario_json), draws, seed)
+def _run(key: str, draws: int, seed: int) -> RunView:
+    return build_run_view(_scenario(key), draws, seed)
 
 
 def run_view(scenario: Scenario, uncertainty: bool = True) -> RunView:
     """The projection of a scenario, with uncertainty bands when asked."""
-    return _run(scenario.model_dump_json(by_alias=True), DRAWS if uncertainty else 0, SEED)
+    return _run(model_key(scenario), DRAWS if uncertainty else 0, SEED)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _sweep(scenario_json: str, function: str, draws: int, seed: int) -> pd.DataFrame:
-    return sweep(Scenario.model_validate_json(scenario_json), function, draws=draws, seed=seed)
+def _sweep(key: str, function: str, draws: int, seed: int) -> pd.DataFrame:
+    return sweep(_scenario(key), function, draws=draws, seed=seed)
 
 
 def sweep_view(scenario: Scenario, function: str, uncertainty: bool = True) -> pd.DataFrame:
     """Headline figures with one function at every stage."""
-    return _sweep(scenario.model_dump_json(by_alias=True), function, DRAWS if uncertainty else 0, SEED)
+    return _sweep(model_key(scenario), function, DRAWS if uncertainty else 0, SEED)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _tradeoff(key: str, draws: int, seed: int) -> pd.DataFrame:
+    return stage_tradeoff(_scenario(key), draws=draws, seed=seed)
+
+
+def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
+    """What each function adds at every stage, everything else as in the scenario (`cjcore.report.stage_tradeoff`)."""
+    return _tradeoff(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _baselines(overrides_json: str, horizon_years: int) -> pd.DataFrame:
+    plain = Scenario.model_validate({"name": "Baselines", "area": "london", "horizon_years": horizon_years,
+                                     "overrides": json.loads(overrides_json)})
+    return area_baseline_rates(plain)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _lottery(key: str) -> PostcodeLottery:
+    sc = _scenario(key)
+    # Baselines depend only on the assumptions and the horizon: shared by every scenario and area with those.
+    baselines = _baselines(json.dumps(dict(sc.overrides), sort_keys=True), sc.horizon_years)
+    return postcode_lottery(sc, baselines)
+
+
+def postcode_view(scenario: Scenario) -> PostcodeLottery:
+    """The postcode lottery of a scenario (`cjcore.report.postcode_lottery`)."""
+    return _lottery(model_key(scenario))

@@ -7,14 +7,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cjcore.engine import project
-from cjcore.report import by_cohort, headline_levels, money_by_year
+from cjcore.report import by_cohort, headline_levels, money_by_year, overtake_year
 from cjcore.schema import Scenario
-from cjcore.story import story
+from cjcore.story import jcurve, story
 
 
 @dataclass(frozen=True)
 class RunView:
-    """Everything a page or briefing shows about one projection, as plain tables and text."""
+    """Everything a page or briefing shows about one projection, as plain tables and text.
+
+    `overtake_year` and `jcurve` describe the J-curve (reoffending higher than today's while the new arrangements
+    are set up): the year from which the scenario's reoffences, counted since the start, stay below today's (None
+    if it never starts behind or never catches up), and the sentence that says so ('' when there is no J-curve).
+    """
 
     summary: pd.DataFrame
     frame: pd.DataFrame
@@ -24,10 +29,17 @@ class RunView:
     money: pd.DataFrame
     agencies: pd.DataFrame
     story: tuple[str, ...]
+    overtake_year: int | None = None
+    jcurve: str = ""
+
+    @property
+    def has_draws(self) -> bool:
+        """Whether uncertainty draws were run (so bands and chances mean something)."""
+        return bool(self.summary["p10"].notna().any())
 
 
 def build_run_view(scenario: Scenario, draws: int, seed: int) -> RunView:
     """Project a scenario and collect its tables."""
     run = project(scenario, draws=draws, seed=seed)
     return RunView(run.summary, run.frame, run.drivers, headline_levels(run), by_cohort(run), money_by_year(run),
-                   run.agency_summary, tuple(story(run)))
+                   run.agency_summary, tuple(story(run)), overtake_year(run), jcurve(run))

@@ -32,9 +32,40 @@ STAGE_COLOURS: Mapping[str, str] = MappingProxyType(
     dict(zip(STAGE_KEYS, ("#d9d9d9", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"), strict=True))
 )
 MONEY_COLOURS: Mapping[str, str] = MappingProxyType({
-    "intervention_spend": "#D55E00", "cashable_savings": "#009E73", "retained_savings": "#0072B2",
-    "funds_available": "#999999",
+    "intervention_spend": "#D55E00", "transition_cost": "#CC79A7", "governance_cost": "#E69F00",
+    "cashable_savings": "#009E73", "retained_savings": "#0072B2", "funds_available": "#999999",
 })
+
+# --- Words the screens use for the trade-offs of moving along the spectrum (one place for each label) ----------
+#: The headline cards for the chances: the engine's headline key -> the card's label.
+CHANCE_CARDS: Mapping[str, str] = MappingProxyType({
+    "chance_npv_positive": "Chance of net benefit",
+    "chance_npv_negative": "Chance this path does worse than staying as we are",
+    "chance_more_reoffences": "Chance of more reoffences than staying as we are",
+    "chance_area_breaks_even": "Chance the area breaks even",
+})
+#: What each card's chance means, for its tooltip.
+CHANCE_HELP: Mapping[str, str] = MappingProxyType({
+    "chance_npv_positive": "Share of the uncertainty draws in which the discounted benefits exceed all the costs "
+                           "(spend on interventions, transition and governance).",
+    "chance_npv_negative": "Share of the uncertainty draws in which the costs (spend, one-off transition and yearly "
+                           "governance) exceed the benefits, discounted: this path then does worse than keeping "
+                           "today's national arrangements.",
+    "chance_more_reoffences": "Share of the uncertainty draws in which there are more proven reoffences over the "
+                              "horizon than under today's arrangements: the disruption while new arrangements are "
+                              "set up, or a transfer reversed, outweighs what they achieve.",
+    "chance_area_breaks_even": "Share of the uncertainty draws in which the PCC or mayor gets back at least what it "
+                               "puts in (its own savings and those the deal transfers to it, discounted).",
+})
+#: The stage trade-off chart's measures: key of `cjcore.report.stage_tradeoff` -> (label, axis title, number format).
+TRADEOFF_MEASURES: Mapping[str, tuple[str, str, str]] = MappingProxyType({
+    "reoffences_avoided": ("Reoffences avoided", "Reoffences avoided over the horizon, against leaving it national",
+                           ",.0f"),
+    "npv_gbp_m": ("Net present value", "Net present value (£m), against leaving it national", ",.1f"),
+})
+TRADEOFF_TITLE = "What each function adds at each stage"
+PLACED_LABEL = "Where it is placed now"
+OTHER_STAGE_LABEL = "Other stages"
 
 CHART_HEIGHT = 260
 CHART_HEIGHT_PRESENTER = 420

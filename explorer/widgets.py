@@ -7,10 +7,13 @@ import math
 import streamlit as st
 
 from cjcore.areas import get_area
+from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
-from explorer.runs import RunView
+from explorer.charts import tradeoff_chart
+from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_view
+from explorer.theme import CHANCE_CARDS, CHANCE_HELP, TRADEOFF_MEASURES
 
 
 def page_header(title: str, intro: str = "") -> None:
@@ -43,7 +46,12 @@ def _band_text(row, formatter) -> str:
 
 
 def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
-    """The headline figures against the baseline, with the uncertainty range in each tooltip."""
+    """The headline figures against the baseline, with the uncertainty range in each tooltip.
+
+    Compact (Spectrum, Funding & governance): the main outcomes, the net present value, the benefit–cost ratio and
+    the chance that this path does worse than staying as we are, in one row of six. Full (Projections): outcomes,
+    demand and public money, then value for money, then the chances, each group starting a new row.
+    """
     levels, summary = view.levels, view.summary
 
     horizon = f"{state.scenario().horizon_years} years"
@@ -58,46 +66,84 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
             help_text += f" Likely range (p10–p90): {band}."
         return label, formatter(row["scenario"]), delta_formatter(row["change"]), "inverse", help_text
 
-    def money(key: str, label: str) -> tuple:
+    def money(key: str, label: str, extra: str = "") -> tuple:
         row = summary.loc[key]
-        return (label, fmt.money_m(row["value"]), None, "off", f"{row['label']}, {row['unit']}."
+        return (label, fmt.money_m(row["value"]), None, "off", f"{row['label']}, {row['unit']}.{extra}"
                 f"{_band_text(row, fmt.money_m)}")
+
+    def chance(key: str) -> tuple:
+        if not view.has_draws:
+            return (CHANCE_CARDS[key], "–", None, "off",
+                    f"{CHANCE_HELP[key]} Turn on the uncertainty bands to see it.")
+        return CHANCE_CARDS[key], fmt.percent(summary.at[key, "value"], 0), None, "off", CHANCE_HELP[key]
 
     def rate_pct(v: float) -> str:
         return fmt.percent(v, 2)
 
-    items = [
+    bcr = summary.loc["benefit_cost_ratio"]
+    bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
+    ratio = ("Benefit–cost ratio", bcr_value, None, "off",
+             f"£ of economic benefit per £ spent, transition and governance costs included (discounted)."
+             f"{_band_text(bcr, lambda v: f'{v:.2f}')}")
+    outcomes = [
         level("reoffences", "Reoffences", fmt.number, fmt.signed),
         level("reoffending_rate", "Reoffending rate", rate_pct, lambda d: fmt.signed(100 * d, 2, " pp")),
         level("prison_places", "Prison places", fmt.number, lambda d: fmt.signed(d, 1)),
     ]
-    if not compact:
-        items += [
-            level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1)),
-            level("court_cases", "Court cases", fmt.number, fmt.signed),
-            level("arrests", "Arrests", fmt.number, fmt.signed),
-            money("net_fiscal_cost_gbp_m", "Net public cost"),
-        ]
-    items.append(money("npv_gbp_m", "Net present value"))
-    bcr = summary.loc["benefit_cost_ratio"]
-    bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
-    items.append(("Benefit–cost ratio", bcr_value, None, "off",
-                  f"£ of economic benefit per £ spent (discounted).{_band_text(bcr, lambda v: f'{v:.2f}')}"))
-    if not compact:
-        chance = summary.at["chance_npv_positive", "value"]
-        items.append(("Chance of net benefit", fmt.percent(chance, 0), None, "off",
-                      "Share of the uncertainty draws in which the discounted benefits exceed the spend "
-                      "(with bands off: whether the central estimate does)."))
+    if compact:
+        groups = [[*outcomes, money("npv_gbp_m", "Net present value"), ratio, chance("chance_npv_negative")]]
+    else:
         area = summary.loc["area_net_gbp_m"]
-        area_chance = summary.at["chance_area_breaks_even", "value"]
-        items.append(("Area's net position", fmt.money_m(area["value"]), None, "off",
-                      "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to "
-                      f"it) less what it puts in, discounted.{_band_text(area, fmt.money_m)} Chance that the area "
-                      f"breaks even: {fmt.percent(area_chance, 0)}."))
-    for start in range(0, len(items), columns):  # row by row, so cards line up
-        for col, (label, value, delta, colour, help_text) in zip(st.columns(columns), items[start:start + columns],
-                                                                  strict=False):
-            col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch")
+        groups = [
+            [*outcomes, level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1))],
+            [level("court_cases", "Court cases", fmt.number, fmt.signed),
+             level("arrests", "Arrests", fmt.number, fmt.signed),
+             money("net_fiscal_cost_gbp_m", "Net public cost"),
+             money("arrangement_costs_gbp_m", "Transition and governance costs",
+                   " One-off costs of moving each function (procurement, contracts, systems, staff) and the yearly "
+                   "cost of the boards and commissioning staff the new arrangements need.")],
+            [money("npv_gbp_m", "Net present value"), ratio,
+             ("Area's net position", fmt.money_m(area["value"]), None, "off",
+              "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to it) less "
+              f"what it puts in, discounted.{_band_text(area, fmt.money_m)}")],
+            [chance(key) for key in CHANCE_CARDS],
+        ]
+    for items in groups:
+        for start in range(0, len(items), columns):  # row by row, so cards line up
+            for col, (label, value, delta, colour, help_text) in zip(st.columns(columns),
+                                                                      items[start:start + columns], strict=False):
+                col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch")
+
+
+def show_tradeoff(key: str, uncertainty: bool = True) -> None:
+    """How far to go: the stage trade-off chart for the scenario on screen, with a sentence per placed function."""
+    sc = state.scenario()
+    presenter = state.presenter()
+    st.subheader("How far to go: what each function adds at each stage")
+    measure = st.segmented_control(
+        "Show", list(TRADEOFF_MEASURES), default="reoffences_avoided", key=key,
+        format_func=lambda k: TRADEOFF_MEASURES[k][0]) or "reoffences_avoided"
+    frame = tradeoff_view(sc, uncertainty)
+    st.altair_chart(tradeoff_chart(frame, measure, presenter), width="stretch")
+    if not presenter:
+        band = (f"the line is the likely range (10th to 90th percentile of {TRADEOFF_DRAWS} uncertainty draws)"
+                if uncertainty else "turn on the uncertainty bands to see the likely range")
+        st.caption(
+            f"Each dot is what the function adds over {sc.horizon_years} years compared with leaving it national, "
+            f"everything else as on screen; {band}. The large diamond marks where it is placed now. Further along "
+            "the spectrum the disruption while new arrangements are set up, the transition and governance costs and "
+            "the chance of a transfer being reversed all grow: where the dots move back towards zero, going further "
+            "stops paying; where a line crosses the dashed zero line, the function may do worse than under today's "
+            "arrangements.")
+    sentences = tradeoff_sentences(frame, sc.horizon_years)
+    if sentences:
+        st.markdown("\n".join(f"- {s}" for s in sentences))
+
+
+def show_jcurve(view: RunView) -> None:
+    """The J-curve in words, when reoffending first rises while the new arrangements are set up."""
+    if view.jcurve:
+        st.info(view.jcurve, icon=":material/trending_up:")
 
 
 def _set_note(topic: str, text: str) -> None:

@@ -1,4 +1,4 @@
-"""Compare: scenarios side by side, one deal applied across areas, and one function swept along the spectrum."""
+"""Compare: scenarios side by side, one deal across areas, a function swept along the spectrum, the postcode lottery."""
 
 import pandas as pd
 import streamlit as st
@@ -6,11 +6,12 @@ import streamlit as st
 from cjcore.areas import AREA_KEYS, REPORT_AREAS, get_area
 from cjcore.engine import HEADLINES
 from cjcore.report import per_thousand_offenders, side_by_side
+from cjcore.story import postcode_sentences
 from cjcore.vocab import DEMAND_METRICS, FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import format as fmt
 from explorer import state
-from explorer.charts import area_spread_chart, change_chart, sweep_chart
-from explorer.runs import run_view, sweep_view
+from explorer.charts import area_spread_chart, change_chart, postcode_chart, sweep_chart
+from explorer.runs import postcode_view, run_view, sweep_view
 from explorer.sidebar import scenario_options
 from explorer.widgets import page_header
 
@@ -18,14 +19,43 @@ MAX_SCENARIOS = 4
 ON_SCREEN = "__on_screen__"
 HEADLINE = {key: (label, unit) for key, label, unit in HEADLINES}
 TABLE_KEYS = ("reoffences_avoided", "reoffending_rate_change_pp", "prison_places_avoided", "probation_caseload_change",
-              "court_cases_avoided", "intervention_spend_gbp_m", "net_fiscal_cost_gbp_m", "npv_gbp_m",
-              "benefit_cost_ratio", "chance_npv_positive")
+              "court_cases_avoided", "intervention_spend_gbp_m", "arrangement_costs_gbp_m", "net_fiscal_cost_gbp_m",
+              "npv_gbp_m", "benefit_cost_ratio", "chance_npv_positive", "chance_npv_negative",
+              "chance_more_reoffences")
+
+
+def as_text(table: pd.DataFrame, keys: tuple[str, ...], differences: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table of headline figures (one row per key, in order) as text: £m, whole percentages, signed changes."""
+    out = table.astype(object)
+    for row, key in zip(table.index, keys, strict=True):
+        for column in table.columns:
+            out.at[row, column] = fmt.headline(HEADLINE[key][1], table.at[row, column], column in differences)
+    return out
+
+
+def rate(v: float | None) -> str:
+    """A reoffending rate, e.g. '27.50%'."""
+    return "–" if v is None else fmt.percent(v, 2)
+
+
+def points(v: float | None, signed: bool = True) -> str:
+    """A difference of two rates in percentage points, signed unless it is a distance."""
+    if v is None:
+        return "–"
+    return fmt.signed(100 * v, 2, " percentage points") if signed else f"{100 * v:.2f} percentage points"
+
+
+def change(before: float | None, after: float | None) -> str:
+    """After minus before, in percentage points."""
+    return "–" if before is None or after is None else points(after - before)
+
 
 page_header("Compare", "Set options side by side, see how the same deal plays out in different areas, and find how "
                        "far along the spectrum a service is worth taking.")
 sc = state.scenario()
 presenter = state.presenter()
-tab_scenarios, tab_areas, tab_sweep = st.tabs(["Scenarios side by side", "Across areas", "Spectrum sweep"])
+tab_scenarios, tab_areas, tab_sweep, tab_lottery = st.tabs(
+    ["Scenarios side by side", "Across areas", "Spectrum sweep", "Postcode lottery"])
 
 with tab_scenarios:
     options = {ON_SCREEN: f"On screen: {sc.name}", **scenario_options()}
@@ -42,10 +72,11 @@ with tab_scenarios:
         runs[f"{option.name} ({get_area(option.area).name})" if key != ON_SCREEN else options[key]] = run_view(option)
     if runs:
         table = side_by_side({name: view.summary for name, view in runs.items()}, TABLE_KEYS)
-        st.dataframe(table, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                                             for c in table.columns})
+        differences = tuple(c for c in table.columns if c.startswith("Difference:"))
+        st.dataframe(as_text(table, TABLE_KEYS, differences), width="stretch")
         st.caption("Each option is compared with its own area's baseline, so options in different areas can be "
-                   "set side by side. Money in £m; the chance is a share of uncertainty draws.")
+                   "set side by side. Money in £m; a chance is the share of uncertainty draws, and a difference "
+                   "between two chances is in percentage points (pp).")
         frames = {name: view.frame for name, view in runs.items()}
         cols = st.columns(1 if presenter else 2)
         for i, metric in enumerate(("reoffences", "reoffending_rate", *DEMAND_METRICS)):
@@ -93,6 +124,43 @@ with tab_sweep:
             st.altair_chart(sweep_chart(swept, key, presenter), width="stretch")
     wide = swept[swept.key.isin(TABLE_KEYS)].assign(Stage=lambda d: d.stage.map(lambda s: STAGE[s].label))
     stage_labels = [STAGE[s].label for s in STAGE]
-    table = wide.pivot_table(index="label", columns="Stage", values="value", sort=False)[stage_labels]
-    st.dataframe(table, width="stretch",
-                 column_config={STAGE[s].label: st.column_config.NumberColumn(format="%.2f") for s in STAGE})
+    table = wide.pivot_table(index="key", columns="Stage", values="value", sort=False)[stage_labels]
+    table = table.loc[list(TABLE_KEYS)]
+    shown = as_text(table, TABLE_KEYS)
+    shown.index = [HEADLINE[k][0] for k in TABLE_KEYS]
+    st.dataframe(shown, width="stretch")
+
+with tab_lottery:
+    lottery = postcode_view(sc)
+    name = get_area(sc.area).name
+    region = lottery.region if lottery.region in ("Wales", "London") else f"the {lottery.region}"
+    st.markdown("The 2023 report found that fears of a **postcode lottery** — justice that depends on where you "
+                f"live — slowed devolution. Here is how far {name}'s reoffending would move from the rest of England "
+                f"and Wales if **only {name}** devolved as on screen (final year of the projection, central "
+                "estimates).")
+    for sentence in postcode_sentences(lottery, sc.horizon_years):
+        st.markdown(sentence)
+
+    gap_region = (lottery.gap_region("before"), lottery.gap_region("after"))
+    rows = [
+        (f"{name}: reoffending rate", rate(lottery.area_before), rate(lottery.area_after),
+         change(lottery.area_before, lottery.area_after)),
+        ("England and Wales rate (all 43 areas, weighted by cohort)", rate(lottery.national("before")),
+         rate(lottery.national("after")), change(lottery.national("before"), lottery.national("after"))),
+        (f"{name} against England and Wales (+ above, − below)", points(lottery.gap_national("before")),
+         points(lottery.gap_national("after")), change(lottery.gap_national("before"), lottery.gap_national("after"))),
+        (f"{name} against the other areas of {region}", points(gap_region[0]), points(gap_region[1]),
+         change(*gap_region)),
+        ("Gap between the highest and lowest area", points(lottery.spread("before"), False),
+         points(lottery.spread("after"), False), change(lottery.spread("before"), lottery.spread("after"))),
+        ("Spread across the 43 areas (standard deviation, weighted by cohort)", points(lottery.std("before"), False),
+         points(lottery.std("after"), False), change(lottery.std("before"), lottery.std("after"))),
+    ]
+    st.dataframe(pd.DataFrame(rows, columns=["Measure", "Today's arrangements", f"If only {name} devolves",
+                                             "Change"]), hide_index=True, width="stretch")
+    st.altair_chart(postcode_chart(lottery.rates, name, lottery.national("after"), presenter), width="stretch")
+    if not presenter:
+        st.caption("Baselines are derived from Ministry of Justice regional figures shared out by population (Wales: "
+                   "England's figures scaled by police officers), so the areas of one region start level and the "
+                   "spread today is between regions. The rates are for the final year of the projection, under the "
+                   "assumptions on screen.")

@@ -8,7 +8,14 @@ from explorer import state
 from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, trend_chart
 from explorer.runs import run_view
-from explorer.widgets import headline_metrics, page_header, show_findings, show_story
+from explorer.widgets import (
+    headline_metrics,
+    page_header,
+    show_findings,
+    show_jcurve,
+    show_story,
+    show_tradeoff,
+)
 
 page_header(
     "Projections",
@@ -22,6 +29,7 @@ sc = state.scenario()
 view = run_view(sc, uncertainty)
 show_findings(check(sc))
 headline_metrics(view, columns=3 if presenter else 4)
+show_jcurve(view)
 show_story(view)
 
 st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
@@ -36,6 +44,7 @@ with left:
     st.altair_chart(drivers_chart(view.drivers, presenter), width="stretch")
 with right:
     st.altair_chart(cohort_chart(view.cohorts, presenter), width="stretch")
+show_tradeoff("proj_tradeoff_measure", uncertainty)
 st.subheader("Who pays and who gains")
 if not presenter:
     st.markdown("Each agency's share of the spend against what comes back to it over the horizon (central "
@@ -50,6 +59,10 @@ agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
 st.dataframe(agency_table, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.2f") for c in agency_table.columns[1:-1]})
 st.altair_chart(money_chart(view.money, presenter), width="stretch")
+if not presenter:
+    st.caption("Spend on interventions and the costs of the arrangements themselves: one-off transition costs "
+               "(procurement, contract exit, systems, staff transfer) while a function moves, and the yearly "
+               "governance costs of the boards and commissioning staff it then needs, against the savings.")
 
 st.subheader("Take it away")
 briefing_downloads(sc, view, state.share_link("projections"))

@@ -8,7 +8,14 @@ from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import state
 from explorer.charts import spectrum_chart
 from explorer.runs import run_view
-from explorer.widgets import headline_metrics, notes_editor, page_header, show_findings, stage_control
+from explorer.widgets import (
+    headline_metrics,
+    notes_editor,
+    page_header,
+    show_findings,
+    show_tradeoff,
+    stage_control,
+)
 
 page_header(
     "Where on the devolution spectrum?",
@@ -33,7 +40,7 @@ with controls:
 sc = state.scenario()
 with headlines:
     show_findings(check(sc), "spectrum")
-    headline_metrics(run_view(sc), columns=3 if state.presenter() else 5, compact=True)
+    headline_metrics(run_view(sc), columns=3 if state.presenter() else 6, compact=True)
 with picture:
     st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:
@@ -44,4 +51,5 @@ with picture:
     else:
         st.caption("The Crest Advisory reports did not study this area; no report priorities are marked.")
 
+show_tradeoff("spectrum_tradeoff_measure")  # last but the notes: the cards above are on screen while it runs
 notes_editor()
