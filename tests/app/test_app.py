@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from cjcore.engine import sweep
 from cjcore.scenario_io import dump_scenario, load_builtin
+from explorer import format as fmt
+from explorer.runs import DRAWS, SEED
 from tests.app.conftest import VIEWS, metric_values, number
 
 REOFFENCES = "Reoffences"
@@ -67,7 +70,8 @@ def test_share_link_reproduces_the_view(make_app):
     fresh.switch_page(view("projections")).run()
     assert fresh.session_state["cj_scenario"] == at.session_state["cj_scenario"]
     assert metric_values(fresh) == shown
-    assert not fresh.warning
+    # No warning about the link itself: only the model's own findings on the scenario, the same as before.
+    assert [w.value for w in fresh.warning] == [w.value for w in at.warning]
 
 
 @pytest.mark.parametrize("param, value", [("p", "99x"), ("gc", "777777"), ("fb", "lots"), ("s", "../../etc/passwd"),
@@ -194,11 +198,15 @@ def test_sweep_shows_every_stage_for_the_chosen_function(make_app):
     at = make_app().run()
     at.switch_page(view("compare")).run()
     next(s for s in at.selectbox if s.label == "Function to sweep").set_value("custody_budget").run()
-    table = at.dataframe[-1].value
-    assert list(table.columns) == ["National (today)", "Co-design", "Co-investment", "Co-commissioning",
-                                   "Devolved budget", "Full transfer"]
-    avoided = table.loc["Reoffences avoided"]
-    assert list(avoided) == sorted(avoided), "going further along the spectrum never avoids fewer reoffences"
+    stages = ["National (today)", "Co-design", "Co-investment", "Co-commissioning", "Devolved budget", "Full transfer"]
+    table = next(d.value for d in at.dataframe if list(d.value.columns) == stages)
+    expected = sweep(at.session_state["cj_scenario"], "custody_budget", draws=DRAWS, seed=SEED)
+    for key in ("reoffences_avoided", "npv_gbp_m", "chance_npv_negative", "chance_more_reoffences"):
+        rows = expected[expected.key == key]
+        label, unit = rows.label.iloc[0], rows.unit.iloc[0]
+        assert list(table.loc[label]) == [fmt.headline(unit, v) for v in rows.value], key
+    assert table.loc["Chance this path does worse than staying as we are (costs exceed benefits)"].str.endswith(
+        "%").all(), "chances as whole percentages"
 
 
 def test_undo_and_redo_restore_exact_scenarios(make_app):
