@@ -423,13 +423,15 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     fraction of the memory, which is what makes a sweep over every area fast. Such flows are not for
     `Run.frame` or `Run.drivers`.
 
-    Funding is decided each year so that moving a function along the spectrum can never raise total
-    reoffences over the horizon (other things equal). Three choices make that exact rather than approximate:
+    Funding is decided each year so that money is never what makes a further stage do worse: with the
+    frictions of moving switched off (no set-up delay, disruption, reversal or fading), moving a function along
+    the spectrum can never raise total reoffences over the horizon (other things equal). With them, it can —
+    that is the trade-off the model exists to show. Three choices make the money side exact:
 
     1. *Places are commissioned on the baseline cohort.* An intervention's participants are
-       eligible share × max reach × realisation × the area's baseline cohort, so what a year's programme can buy
-       does not depend on earlier years' results (as the cohort shrinks, the same places serve a slightly larger
-       share of it). Then reoffenders = r × (N_t − Σ participants × effect) is linear in the participants.
+       eligible share × reach beyond today's × realisation × the area's baseline cohort, so what a year's
+       programme can buy does not depend on earlier years' results (as the cohort shrinks, the same places serve
+       a slightly larger share of it). Then reoffenders = r × (N_t − Σ participants × effect) is linear in the participants.
     2. *Interventions are ranked by reoffences avoided over the rest of the horizon per net pound.* A reoffender
        avoided in cohort c also leaves the next cohort smaller by the return share h, and so on: each
        reoffence avoided in year t is worth M_c,t = Σ_k (h r_c)^k, k = 0 .. H−1−t, reoffences over the horizon.
@@ -442,8 +444,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
        Netting the reinvested share off each intervention's cost makes the loop part of this year's choice.
 
     Each year is then a fractional knapsack — maximise Σ value × share subject to Σ net cost × share ≤ pooled
-    budget — which funding in order of value per net pound solves exactly; a further stage only adds capacity,
-    so the optimum cannot fall. (Exact while the rate clip does not bind: effects far below 1, as in the
+    budget — which funding in order of value per net pound solves exactly; without frictions a further stage only
+    adds capacity, so the optimum cannot fall. (Exact while the rate clip does not bind: effects far below 1, as in the
     register.) Self-financing interventions (net cost ≤ 0: the savings kept and reinvested cover the cost) run in
     full and their surplus pays for others; but nothing at all runs in a year without a pooled budget, since
     someone has to start a programme.
@@ -462,8 +464,13 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     delivery = np.stack([(control(s, p, horizon) * fidelity(s, p) * sustain(s, p, horizon)[None, :])[None] * tr.alive
                          for s, tr in zip(scenarios, trans, strict=True)])[:, :, fi]  # (V, D, I, T)
     potency = np.stack([tr.potency for tr in trans])[:, :, fi]  # (V, D, I, T)
-    disrupted = np.stack([tr.disruption for tr in trans])[:, :, fi]  # (V, D, I, T)
+    # Year-first copies for the loop below (a year's slice is then contiguous).
+    delivery_t = np.ascontiguousarray(np.moveaxis(delivery, -1, 0))  # (T, V, D, I)
+    potency_t = np.ascontiguousarray(np.moveaxis(potency, -1, 0))
+    disrupted_t = np.ascontiguousarray(np.moveaxis(np.stack([tr.disruption for tr in trans])[:, :, fi], -1, 0))
     costs = [arrangement_costs(s, p, tr, cohorts.size.sum(axis=1)) for s, tr in zip(scenarios, trans, strict=True)]
+    transition_by_t = np.moveaxis(np.stack([c[0] for c in costs]), -1, 0)  # (T, V, D, F)
+    governance_by_t = np.moveaxis(np.stack([c[1] for c in costs]), -1, 0)
     pooled = np.stack([s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon) for s in scenarios])  # (V, T)
     reinvest = np.array([s.funding.reinvest_share for s in scenarios])  # (V,)
     rho = p["cohort_return_share"][:, None]
@@ -484,13 +491,15 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     per_member = cohorts.rate * cohorts.frequency  # (D, C) reoffences per cohort member
     effect_places = places * prog.effect[:, :, None]
     diversion_places = places * prog.diversion[:, :, None]
+    # Effect and diversion side by side on the cohort axis, so one product per year gives both.
+    added = np.concatenate([effect_places, diversion_places], axis=2)  # (D, I, 2C)
     avoided_unit = (effect_places * per_member[:, None, :]).sum(axis=2)  # (D, I)
     gross_unit = places.sum(axis=2) * prog.cost / 1e6  # (D, I)
     saving_unit = (places * direct_saving_per_participant(p, prog, cohorts)).sum(axis=2) / 1e6  # (D, I)
     kept_unit = np.stack([retained_share(s, p, prog) for s in scenarios])[:, None, :] * saving_unit  # (V, D, I)
     # Today's national provision, as a share of each cohort: its effect and diversion, lost while disrupted.
-    today_effect = prog.today * prog.effect[:, :, None]  # (D, I, C)
-    today_diversion = prog.today * prog.diversion[:, :, None]
+    today = np.concatenate([prog.today * prog.effect[:, :, None], prog.today * prog.diversion[:, :, None]],
+                           axis=2)  # (D, I, 2C) today's effect and diversion, as shares of each cohort
     # Horizon worth of a reoffence avoided in year t (central): M_c,t = sum_k (h r_c)^k, k = 0 .. H-1-t.
     growth = rho[0, 0] * cohorts.rate[0]  # (C,)
     worth = np.stack([(growth[:, None] ** np.arange(horizon - t)[None, :]).sum(axis=1) for t in range(horizon)],
@@ -500,6 +509,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     net_unit = gross_unit[None, :, :, None] - reinvest[:, None, None, None] * kept_unit[..., None] * potency
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(net_unit[:, 0] > 0, value_unit[None] * potency[:, 0] / net_unit[:, 0], np.inf)  # (V, I, T)
+    net_unit_t = np.moveaxis(net_unit, -1, 0)  # (T, V, D, I)
 
     per_year = {"cost_of_reoffending", "intervention_spend", "funds_available", "cashable_savings",
                 "retained_savings", "reinvested_savings", "transition_cost", "governance_cost"}
@@ -523,23 +533,25 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     size = np.broadcast_to(cohorts.size, (n_var, n_draws, n_cohorts))
     for t in range(horizon):
         realisation = np.zeros((n_var, n_draws, n_iv))
-        net = net_unit[..., t] * delivery[..., t]  # (V, D, I) £m at this year's delivery
-        if delivery[..., t].any():
+        delivered = delivery_t[t]
+        net = net_unit_t[t] * delivered  # (V, D, I) £m at this year's delivery
+        if delivered.any():
             # Self-financing interventions first, then the most reoffences avoided per net pound (central).
             before = np.matmul(net, ahead[:, :, :, t])  # money for the interventions funded earlier
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 funded = np.where(net > 0, (pooled[:, t, None, None] - before) / net, 1.0)
             # Nothing runs in a year without a pooled budget, not even a programme that would pay for itself.
-            realisation = delivery[..., t] * np.clip(funded, 0.0, 1.0) * (pooled[:, t] > 0)[:, None, None]
-        potent = realisation * potency[..., t]
-        lost = disrupted[..., t]  # (V, D, I) share of today's provision disrupted
-        weights = np.stack([realisation, potent, lost], axis=2)  # (V, D, 3, I)
-        participants = np.matmul(weights[:, :, :1], places)[:, :, 0, :]  # (V, D, C)
+            realisation = delivered * np.clip(funded, 0.0, 1.0) * (pooled[:, t] > 0)[:, None, None]
+        potent = realisation * potency_t[t]
+        participants = np.matmul(realisation[:, :, None, :], places)[:, :, 0, :]  # (V, D, C)
+        gained = np.matmul(potent[:, :, None, :], added)[:, :, 0, :]  # (V, D, 2C) summed over participants
         with np.errstate(divide="ignore", invalid="ignore"):
-            reduction = np.where(size > 0, np.matmul(weights[:, :, 1:2], effect_places)[:, :, 0, :] / size, 0.0)
-            diverted = np.where(size > 0, np.matmul(weights[:, :, 1:2], diversion_places)[:, :, 0, :] / size, 0.0)
-        harm = np.matmul(weights[:, :, 2:], today_effect)[:, :, 0, :]  # (V, D, C) today's effect lost
-        harm_diversion = np.matmul(weights[:, :, 2:], today_diversion)[:, :, 0, :]
+            gained = np.where(np.concatenate([size, size], axis=2) > 0, gained / np.concatenate([size, size], axis=2),
+                              0.0)
+        reduction, diverted = gained[..., :n_cohorts], gained[..., n_cohorts:]
+        # Today's provision lost while it is disrupted (a share of each cohort, so no division by its size).
+        lost = np.matmul(disrupted_t[t][:, :, None, :], today)[:, :, 0, :]  # (V, D, 2C)
+        harm, harm_diversion = lost[..., :n_cohorts], lost[..., n_cohorts:]
         diverted_share = np.clip(diverted - harm_diversion, -1.0, 1.0)
         rate = np.clip(cohorts.rate * (1.0 - reduction + harm), 0.0, 1.0)
         reoffenders = size * rate
@@ -553,8 +565,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
         volumes = np.stack([arrests @ ones_c, courts @ ones_c, places_used @ ones_c, caseload @ ones_c], axis=2)
         agency_cost = volumes * unit_cost / 1e6  # (V, D, A)
         spend_by = gross_unit * realisation
-        transition_by = np.stack([c[0][:, :, t] for c in costs])  # (V, D, F)
-        governance_by = np.stack([c[1][:, :, t] for c in costs])
+        transition_by, governance_by = transition_by_t[t], governance_by_t[t]  # (V, D, F)
         retained = (kept_unit * potent) @ ones_i  # (V, D)
         if baseline is not None:
             out["cashable_savings"][t] = ((baseline.agency_cost[:, t] - agency_cost) * cashable_share).sum(2)

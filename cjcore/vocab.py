@@ -158,7 +158,7 @@ FUNCTION_PAYER: dict[str, str] = {
     "serious_violence": "central_government", "custody_budget": "prisons", "problem_solving_courts": "courts",
 }
 MONEY_CATEGORIES: tuple[Term, ...] = (
-    Term("invests", "Puts in", "Its share of the spend on interventions."),
+    Term("invests", "Puts in", "Its share of the spend on interventions and of the transition and governance costs."),
     Term("fiscal_cashable", "Cashable savings", "Savings that release cash from its budget."),
     Term("fiscal_non_cashable", "Non-cashable savings", "Time or capacity freed that cannot be banked as cash."),
     Term("economic_social", "Economic and social benefit", "Costs avoided for victims and society."),
