@@ -431,7 +431,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     1. *Places are commissioned on the baseline cohort.* An intervention's participants are
        eligible share × reach beyond today's × realisation × the area's baseline cohort, so what a year's
        programme can buy does not depend on earlier years' results (as the cohort shrinks, the same places serve
-       a slightly larger share of it). Then reoffenders = r × (N_t − Σ participants × effect) is linear in the participants.
+       a slightly larger share of it). Then reoffenders = r × (N_t − Σ participants × effect) is linear in the
+       participants.
     2. *Interventions are ranked by reoffences avoided over the rest of the horizon per net pound.* A reoffender
        avoided in cohort c also leaves the next cohort smaller by the return share h, and so on: each
        reoffence avoided in year t is worth M_c,t = Σ_k (h r_c)^k, k = 0 .. H−1−t, reoffences over the horizon.

@@ -39,9 +39,18 @@ from cjcore.areas import get_area, report_priorities
 from cjcore.engine import readiness
 from cjcore.evidence import STATUS_LABELS, load_register, parameter_value
 from cjcore.schema import Scenario
+from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FIVE_CONDITIONS, FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
 from explorer import format as fmt
-from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, spectrum_chart, trend_chart
+from explorer.charts import (
+    agency_chart,
+    cohort_chart,
+    drivers_chart,
+    money_chart,
+    spectrum_chart,
+    tradeoff_chart,
+    trend_chart,
+)
 from explorer.runview import RunView, build_run_view
 
 #: Width (CSS pixels) of the plot area of each exported chart; "container" widths do not render offline.
@@ -77,8 +86,10 @@ _LEVEL_UNITS = {
     "arrests": "arrests",
     "custody_receptions": "receptions",
 }
-_MONEY_HEADLINES = ("intervention_spend_gbp_m", "cashable_savings_gbp_m", "retained_savings_gbp_m",
-                    "net_fiscal_cost_gbp_m", "economic_benefit_gbp_m", "npv_gbp_m")
+_MONEY_HEADLINES = ("intervention_spend_gbp_m", "arrangement_costs_gbp_m", "cashable_savings_gbp_m",
+                    "retained_savings_gbp_m", "net_fiscal_cost_gbp_m", "economic_benefit_gbp_m", "npv_gbp_m")
+#: The chances the briefing states (shares of the uncertainty draws), in the order the Projections cards show them.
+_CHANCES = ("chance_npv_positive", "chance_npv_negative", "chance_more_reoffences", "chance_area_breaks_even")
 
 
 # ----------------------------------------------------------------------------------------------- results
@@ -312,20 +323,44 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
     money_rows.append((f"{bcr['label']} (benefit of reoffending avoided per £ spent, discounted)",
                        _with_unit(pounds(bcr["value"]), "per £1 spent"),
                        _with_unit(ratio_range, "per £1 spent") if ratio_range else "–"))
-    chance = summary.loc["chance_npv_positive", "value"]
-    if not math.isnan(chance):
-        money_rows.append((str(summary.loc["chance_npv_positive", "label"]),
-                           f"{fmt.percent(chance, 0)} of uncertainty draws", "–"))
-    return Section("Headline results", (
+    if view.has_draws:  # a chance from the central estimate alone would read as a certainty
+        for key in _CHANCES:
+            money_rows.append((str(summary.loc[key, "label"]),
+                               f"{fmt.percent(summary.loc[key, 'value'], 0)} of uncertainty draws", "–"))
+    blocks: list[Block] = [
         Paragraph(f"Against the baseline of today's arrangements over the {years}-year horizon. Flows (reoffences, "
                   "court cases, arrests, receptions) are totals over the horizon; prison places, probation caseload "
                   "and the reoffending rate are for the final year. The likely range is that of the scenario."),
         Table(("Measure", "Baseline", "Scenario", "Change", "Likely range (p10–p90)"), tuple(outcome_rows),
               numeric=(False, True, True, True, True), widths=(3.0, 1.75, 1.75, 1.55, 2.55)),
+    ]
+    if view.jcurve:
+        blocks.append(Paragraph(view.jcurve))
+    blocks += [
         Subheading("Money"),
         Table(("Measure", "Central estimate", "Likely range (p10–p90)"), tuple(money_rows),
               numeric=(False, True, True), widths=(4.2, 2.6, 2.6)),
-    ))
+    ]
+    return Section("Headline results", tuple(blocks))
+
+
+def _tradeoff(scenario: Scenario, tradeoff: pd.DataFrame) -> Section:
+    with_bands = bool(tradeoff["reoffences_avoided_p10"].notna().any())
+    caption = ("Each dot is what the function adds over the horizon compared with leaving it national, everything "
+               "else as in this scenario" + ("; the line is its likely range (p10–p90)" if with_bands else "") +
+               ". The large diamond marks where it is placed. Where the dots move back towards zero, going further "
+               "stops paying; where a line crosses the dashed zero line, the function may do worse than under "
+               "today's arrangements.")
+    blocks: list[Block] = [
+        Paragraph("Further along the spectrum, the disruption to today's services while new arrangements are set "
+                  "up, the one-off transition and yearly governance costs and the chance of a transfer being "
+                  "reversed all grow. This shows, function by function, where going further stops paying."),
+        _figure(tradeoff_chart(tradeoff), "What each function adds at each stage", caption),
+    ]
+    sentences = tradeoff_sentences(tradeoff, scenario.horizon_years)
+    if sentences:
+        blocks.append(Bullets(tuple(sentences)))
+    return Section("How far to go", tuple(blocks))
 
 
 def _who_pays(view: RunView) -> Section:
@@ -357,7 +392,8 @@ def _charts(view: RunView) -> Section:
         _figure(cohort_chart(view.cohorts), "Change by cohort",
                 "Change in proven reoffences over the horizon for each cohort (central estimate)."),
         _figure(money_chart(view.money), "Money, year by year",
-                "Spend on interventions, cashable savings, savings retained by the area and funds available, "
+                "Spend on interventions, one-off transition and yearly governance costs, cashable savings, savings "
+                "retained by the area and funds available, "
                 "£m a year (central estimate)."),
     ))
 
@@ -434,7 +470,7 @@ def _notes(scenario: Scenario) -> Section:
 
 
 def build_briefing(scenario: Scenario, view: RunView, share_link: str,
-                   generated: dt.date | None = None) -> Briefing:
+                   generated: dt.date | None = None, tradeoff: pd.DataFrame | None = None) -> Briefing:
     """Gather a briefing's text, tables and charts for one scenario and its projection.
 
     Args:
@@ -443,6 +479,8 @@ def build_briefing(scenario: Scenario, view: RunView, share_link: str,
             same figures as the app.
         share_link: The link that reopens the view in the explorer.
         generated: The date to print (today when not given).
+        tradeoff: What each function adds at each stage (``cjcore.report.stage_tradeoff``, as the app shows it);
+            without it the briefing has no "How far to go" section.
 
     Returns:
         The briefing, ready for ``briefing_html`` and ``briefing_pdf``.
@@ -459,6 +497,7 @@ def build_briefing(scenario: Scenario, view: RunView, share_link: str,
             _placements(scenario),
             _funding_governance(scenario),
             _headline_tables(scenario, view),
+            *((_tradeoff(scenario, tradeoff),) if tradeoff is not None else ()),
             _who_pays(view),
             _charts(view),
             _caveats(scenario),

@@ -13,6 +13,7 @@ import streamlit as st
 
 from cjcore.schema import Scenario
 from explorer.briefing import briefing_filename, briefing_html, briefing_pdf, build_briefing
+from explorer.runs import tradeoff_view
 from explorer.runview import RunView
 
 
@@ -26,12 +27,14 @@ def briefing_downloads(scenario: Scenario, view: RunView, share_link: str, key: 
         key: Prefix of the buttons' widget keys (change it if the buttons appear twice on one page).
     """
     today = dt.date.today()
+    uncertainty = view.has_draws
 
     def html_bytes() -> bytes:
-        return briefing_html(build_briefing(scenario, view, share_link, today)).encode("utf-8", "replace")
+        briefing = build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty))
+        return briefing_html(briefing).encode("utf-8", "replace")
 
     def pdf_bytes() -> bytes:
-        return briefing_pdf(build_briefing(scenario, view, share_link, today))
+        return briefing_pdf(build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty)))
 
     left, right = st.columns(2)
     left.download_button(

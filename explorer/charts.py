@@ -278,7 +278,7 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
     y = alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None, axis=alt.Axis(labelLimit=360 if presenter else 260))
     y_offset = alt.YOffset("Stage:N", sort=_STAGE_LABELS, scale=alt.Scale(domain=_STAGE_LABELS, paddingInner=0.15))
     stage_colour = alt.Color("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS, range=list(STAGE_COLOURS.values())),
-                             title="Stage", legend=alt.Legend(orient="bottom", columns=3))
+                             title="Stage", legend=alt.Legend(orient="bottom", columns=2))
     tooltip = [alt.Tooltip("Function:N"), alt.Tooltip("Stage:N"), alt.Tooltip("Placed:N", title="Now"),
                alt.Tooltip("value:Q", title=label, format=number),
                alt.Tooltip("p10:Q", title="Likely range from (p10)", format=number),
@@ -294,7 +294,8 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
         x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=number)),
         color=stage_colour,
         shape=alt.Shape("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
-                                                    range=["diamond", "circle"]), title=None),
+                                                    range=["diamond", "circle"]), title=None,
+                      legend=alt.Legend(orient="top", direction="horizontal")),
         size=alt.Size("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
                                                   range=[420, 110] if presenter else [240, 55]), legend=None),
         tooltip=tooltip))

@@ -59,9 +59,8 @@ CHANCE_HELP: Mapping[str, str] = MappingProxyType({
 })
 #: The stage trade-off chart's measures: key of `cjcore.report.stage_tradeoff` -> (label, axis title, number format).
 TRADEOFF_MEASURES: Mapping[str, tuple[str, str, str]] = MappingProxyType({
-    "reoffences_avoided": ("Reoffences avoided", "Reoffences avoided over the horizon, against leaving it national",
-                           ",.0f"),
-    "npv_gbp_m": ("Net present value", "Net present value (£m), against leaving it national", ",.1f"),
+    "reoffences_avoided": ("Reoffences avoided", "Reoffences avoided over the horizon", ",.0f"),
+    "npv_gbp_m": ("Net present value", "Net present value, £m", ",.1f"),
 })
 TRADEOFF_TITLE = "What each function adds at each stage"
 PLACED_LABEL = "Where it is placed now"
