@@ -297,7 +297,8 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
                                                     range=["diamond", "circle"]), title=None,
                       legend=alt.Legend(orient="top", direction="horizontal")),
         size=alt.Size("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
-                                                  range=[420, 110] if presenter else [240, 55]), legend=None),
+                                                  range=[420, 110] if presenter else [240, 55]), title=None,
+                      legend=alt.Legend(orient="top", direction="horizontal")),
         tooltip=tooltip))
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(
         x=alt.X("x:Q"))

@@ -281,3 +281,41 @@ def test_briefing_tells_the_story_and_who_pays(view, html_text, pdf_text_all):
     area_net = view.agencies.set_index("agency").at["police", "net"]
     assert fmt.money_m(area_net, 2) in html.unescape(html_text)
     assert "Who pays and who gains" in pdf_text_all
+
+
+# ----------------------------------------------------------------------------------------------- trade-offs
+def test_html_states_the_chances_and_the_arrangement_costs(view, page):
+    summary = view.summary
+    for key in ("chance_npv_positive", "chance_npv_negative", "chance_more_reoffences", "chance_area_breaks_even"):
+        assert f"{summary.loc[key, 'label']} {fmt.percent(summary.loc[key, 'value'], 0)} of uncertainty draws" \
+            in page.text, key
+    costs = summary.loc["arrangement_costs_gbp_m"]
+    assert f"{costs['label']} (total over" in page.text
+    assert fmt.money_m(costs["value"]) in page.text and costs["value"] > 0
+
+
+def test_a_j_curve_scenario_carries_the_overtake_sentence_and_how_far_to_go(scenario):
+    from cjcore.engine import project
+    from cjcore.report import overtake_year, stage_tradeoff
+    from cjcore.story import jcurve, tradeoff_sentences
+
+    sc = scenario.with_changes(placements={"probation": "full_transfer"}, notes=[])
+    run = project(sc, draws=100, seed=1)
+    year = overtake_year(run)
+    assert year is not None
+    tradeoff = stage_tradeoff(sc, draws=20, seed=1)
+    b = build_briefing(sc, run_view_uncached(sc, draws=100, seed=1), SHARE_LINK, generated=DAY, tradeoff=tradeoff)
+    text = _parse(briefing_html(b)).text
+    sentence = jcurve(run)
+    assert f"falls below today's from year {year}." in sentence
+    headline = text.index("Headline results")
+    assert text.index(sentence, headline) < text.index("Who pays and who gains"), "in the headline results"
+    assert "How far to go" in text and any(f.title == "What each function adds at each stage" for f in b.figures)
+    for line in tradeoff_sentences(tradeoff, sc.horizon_years):
+        assert line in text
+
+
+def test_central_estimate_only_states_no_chance(scenario):
+    sc = scenario.with_changes(horizon_years=2)
+    text = _parse(briefing_html(build_briefing(sc, run_view_uncached(sc, draws=0, seed=1), "", generated=DAY))).text
+    assert "of uncertainty draws" not in text
