@@ -66,6 +66,7 @@ class Params:
             self._values[key] = column
         self._overrides = overrides
         self._seed = seed
+        self._uniforms: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
 
     def uniforms(self, stream: str, shape: tuple[int, ...]) -> np.ndarray:
         """Uniform(0, 1) numbers for the draws (rows 1..), shape (draws, *shape), from their own seeded stream.
@@ -73,10 +74,12 @@ class Params:
         A stream per name keeps these draws independent of which parameters exist, and the same for every
         scenario of one run (common random numbers: variants compared in a sweep face the same luck).
         """
-        words = [ord(c) for c in stream]
-        seq = np.random.SeedSequence(entropy=self._seed, spawn_key=tuple(words)) if self._seed is not None \
-            else np.random.SeedSequence(spawn_key=tuple(words))
-        return np.random.default_rng(seq).random((self.n - 1, *shape))
+        key = (stream, shape)
+        if key not in self._uniforms:
+            words = tuple(ord(c) for c in stream)
+            seq = np.random.SeedSequence(entropy=self._seed, spawn_key=words)
+            self._uniforms[key] = np.random.default_rng(seq).random((self.n - 1, *shape))
+        return self._uniforms[key]
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self._values:
@@ -227,31 +230,28 @@ def transition(scenario: Scenario, p: Params, horizon: int) -> Transition:
     years = np.arange(horizon)
     start = agreement_start(scenario)
     at_risk = years >= start
-    n_f = len(FUNCTION_KEYS)
-    alive = np.ones((p.n, n_f, horizon))
-    reversed_now = np.zeros((p.n, n_f, horizon))
-    disruption = np.zeros((p.n, n_f, horizon))
-    potency = np.ones((p.n, n_f, horizon))
-    luck = p.uniforms("reversal", (n_f,))  # (draws, F)
-    decay = p["effect_decay"]  # (D,)
-    for j, f in enumerate(FUNCTION_KEYS):
-        stage = scenario.stage_of(f)
-        if stage == STAGE_KEYS[0]:
-            continue
-        h = reversal_hazard(scenario, p, stage)
-        exposed = np.cumsum(at_risk)  # years at risk up to and including t
-        alive[0, j] = (1 - h) ** exposed
-        reversed_now[0, j] = np.where(at_risk, (1 - h) ** np.maximum(exposed - 1, 0) * h, 0.0)
-        if p.n > 1 and h > 0:
-            survived = np.floor(np.log1p(-luck[:, j]) / np.log1p(-h)) if h < 1 else np.zeros(p.n - 1)
-            year_reversed = start + survived  # (draws,)
-            alive[1:, j] = years[None, :] < year_reversed[:, None]
-            reversed_now[1:, j] = years[None, :] == year_reversed[:, None]
-        setting_up = (1 - ramp(scenario, p, stage, horizon)) * at_risk  # (T,)
-        share = stage_draws(p, stage, "disruption")[:, None]  # (D, 1)
-        disruption[:, j] = share * (alive[:, j] * setting_up[None, :] + reversed_now[:, j])
-        running = np.maximum(0, years - start - stage_value(p, stage, "setup_years"))
-        potency[:, j] = (1 - decay[:, None]) ** running[None, :]
+    exposed = np.cumsum(at_risk)  # years at risk up to and including t
+    stages = [scenario.stage_of(f) for f in FUNCTION_KEYS]
+    placed = np.array([stage != STAGE_KEYS[0] for stage in stages])[:, None]  # (F, 1)
+    hazard = np.array([reversal_hazard(scenario, p, stage) for stage in stages])[:, None]  # (F, 1)
+    setting_up = np.stack([(1 - ramp(scenario, p, stage, horizon)) * at_risk for stage in stages]) * placed  # (F, T)
+    running = np.stack([np.maximum(0, years - start - stage_value(p, stage, "setup_years")) for stage in stages])
+    share = np.stack([stage_draws(p, stage, "disruption") for stage in stages], axis=1)  # (D, F)
+
+    alive = np.empty((p.n, len(stages), horizon))
+    reversed_now = np.empty_like(alive)
+    alive[0] = (1 - hazard) ** exposed
+    reversed_now[0] = np.where(at_risk, (1 - hazard) ** np.maximum(exposed - 1, 0) * hazard, 0.0)
+    if p.n > 1:
+        luck = p.uniforms("reversal", (len(stages),))  # (draws, F), the same for every scenario of the run
+        with np.errstate(divide="ignore", invalid="ignore"):  # hazard 0: never reversed; hazard 1: at once
+            survived = np.where(hazard.T > 0, np.floor(np.log1p(-luck) / np.log1p(-hazard.T)), np.inf)
+        year_reversed = start + survived  # (draws, F)
+        alive[1:] = years < year_reversed[:, :, None]
+        reversed_now[1:] = years == year_reversed[:, :, None]
+    disruption = share[:, :, None] * (alive * setting_up + reversed_now * placed)
+    potency = (1 - p["effect_decay"])[:, None, None] ** running[None]
+    potency = np.where(placed, potency, 1.0)
     return Transition(alive=alive, disruption=disruption, potency=potency)
 
 
@@ -390,18 +390,13 @@ def arrangement_costs(scenario: Scenario, p: Params, tr: Transition, offenders: 
     horizon = tr.alive.shape[2]
     years = np.arange(horizon)
     start = agreement_start(scenario)
-    transition_cost = np.zeros((p.n, len(FUNCTION_KEYS), horizon))
-    governance_cost = np.zeros((p.n, len(FUNCTION_KEYS), horizon))
-    for j, f in enumerate(FUNCTION_KEYS):
-        stage = scenario.stage_of(f)
-        if stage == STAGE_KEYS[0]:
-            continue
-        spread_over = max(1, int(round(stage_value(p, stage, "setup_years"))))
-        spread = ((years >= start) & (years < start + spread_over)) / spread_over
-        once = stage_draws(p, stage, "transition_cost_per_offender_gbp") * offenders / 1e6  # (D,)
-        transition_cost[:, j] = once[:, None] * spread[None, :]
-        yearly = stage_draws(p, stage, "governance_cost_gbp_m")[:, None]
-        governance_cost[:, j] = yearly * tr.alive[:, j] * (years >= start)[None, :]
+    stages = [scenario.stage_of(f) for f in FUNCTION_KEYS]
+    spread_over = np.array([max(1, int(round(stage_value(p, stage, "setup_years")))) for stage in stages])[:, None]
+    spread = ((years >= start) & (years < start + spread_over)) / spread_over  # (F, T)
+    per_offender = np.stack([stage_draws(p, stage, "transition_cost_per_offender_gbp") for stage in stages], axis=1)
+    transition_cost = (per_offender * offenders[:, None] / 1e6)[:, :, None] * spread[None]
+    yearly = np.stack([stage_draws(p, stage, "governance_cost_gbp_m") for stage in stages], axis=1)  # (D, F)
+    governance_cost = yearly[:, :, None] * tr.alive * (years >= start)
     return transition_cost, governance_cost
 
 
