@@ -171,7 +171,9 @@ def test_story_tells_the_numbers(gm: Scenario) -> None:
     text = " ".join(story(run))
     assert "Greater Manchester places youth justice at full transfer" in text
     assert f"{run.headline('reoffences_avoided'):,.0f} proven reoffences are avoided" in text
-    assert f"{run.headline('chance_npv_positive'):.0%} of the uncertainty draws" in text
+    assert f"benefits exceed costs in {run.headline('chance_npv_positive'):.0%}" in text
+    assert f"does worse than staying as we are (costs exceed benefits) is {run.headline('chance_npv_negative'):.0%}" \
+        in text
     assert "Mayor with PCC functions" in text
 
 
