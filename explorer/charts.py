@@ -289,7 +289,7 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
     layers = []
     if data.p10.notna().any():
         layers.append(base.mark_rule(strokeWidth=3 if presenter else 2, color="#6E6E6E").encode(
-            x=alt.X("p10:Q"), x2=alt.X2("p90:Q"), tooltip=tooltip))
+            x=alt.X("p10:Q"), x2=alt.X2("p90:Q")))
     layers.append(base.mark_point(filled=True, opacity=1, stroke="#1a1a1a", strokeWidth=0.6).encode(
         x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=number)),
         color=stage_colour,
@@ -300,9 +300,8 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
                                                   range=[420, 110] if presenter else [240, 55]), title=None,
                       legend=alt.Legend(orient="top", direction="horizontal")),
         tooltip=tooltip))
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(
-        x=alt.X("x:Q"))
-    chart = alt.layer(zero, *layers).properties(title=f"{TRADEOFF_TITLE}: {label.lower()}")
+    zero = alt.Chart().mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(x=alt.datum(0))
+    chart = alt.layer(zero, *layers, title=f"{TRADEOFF_TITLE}: {label.lower()}")  # one copy fewer than .properties
     return _finish(chart, presenter, height=(78 if presenter else 50) * len(FUNCTION_KEYS))
 
 
