@@ -43,7 +43,8 @@ COHORT_METRICS: tuple[str, ...] = (
 )
 MONEY_METRICS: tuple[str, ...] = (
     "cost_of_reoffending", "system_cost", "intervention_spend", "funds_available", "cashable_savings",
-    "retained_savings", "reinvested_savings", "transition_cost", "governance_cost",
+    "retained_savings", "reinvested_savings", "transition_cost", "governance_cost", "unused_commitment",
+    "committed_cost",
 )
 _PERCENTILES = (10, 50, 90)
 
@@ -314,6 +315,8 @@ class Flows:
     reinvested_savings: np.ndarray
     transition_cost: np.ndarray  # (D, T) £m one-off costs of moving functions along the spectrum
     governance_cost: np.ndarray  # (D, T) £m recurring cost of running the arrangements
+    unused_commitment: np.ndarray  # (D, T) £m of the pooled budget paid in but not spent that year
+    committed_cost: np.ndarray  # (D, T) £m of it counted as spent (the scenario's `unspent: retained`)
     transition_by: np.ndarray  # (D, T, F) £m by function
     governance_by: np.ndarray  # (D, T, F) £m by function
     realisation: np.ndarray  # (D, T, I)
@@ -469,6 +472,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     governance_by_t = np.moveaxis(np.stack([c[1] for c in costs]), -1, 0)
     pooled = np.stack([s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon) for s in scenarios])  # (V, T)
     reinvest = np.array([s.funding.reinvest_share for s in scenarios])  # (V,)
+    retained_unspent = np.array([s.funding.unspent == "retained" for s in scenarios], dtype=float)  # (V,)
     rho = p["cohort_return_share"][:, None]
     entrants = cohorts.size - rho * cohorts.size * cohorts.rate
     unit_cost = np.stack([p[_UNIT_COST[a]] for a in AGENCIES], axis=1)  # (D, A)
@@ -508,7 +512,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     net_unit_t = np.moveaxis(net_unit, -1, 0)  # (T, V, D, I)
 
     per_year = {"cost_of_reoffending", "intervention_spend", "funds_available", "cashable_savings",
-                "retained_savings", "reinvested_savings", "transition_cost", "governance_cost"}
+                "retained_savings", "reinvested_savings", "transition_cost", "governance_cost", "unused_commitment",
+                "committed_cost"}
     last_axis = {"agency_cost": (len(AGENCIES),), "realisation": (n_iv,), "reoffences_avoided_by": (n_iv,),
                  "spend_by": (n_iv,), "transition_by": (len(FUNCTION_KEYS),),
                  "governance_by": (len(FUNCTION_KEYS),)}
@@ -563,6 +568,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
         spend_by = gross_unit * realisation
         transition_by, governance_by = transition_by_t[t], governance_by_t[t]  # (V, D, F)
         retained = (kept_unit * potent) @ ones_i  # (V, D)
+        from_pooled = np.maximum(spend_by @ ones_i - reinvest[:, None] * retained, 0.0)  # reinvested savings go first
+        unused = np.maximum(pooled[:, t, None] - from_pooled, 0.0)  # (V, D)
         if baseline is not None:
             out["cashable_savings"][t] = ((baseline.agency_cost[:, t] - agency_cost) * cashable_share).sum(2)
 
@@ -575,6 +582,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
             ("intervention_spend", spend_by @ ones_i), ("retained_savings", retained),
             ("funds_available", pooled[:, t, None] + reinvest[:, None] * retained),
             ("reinvested_savings", reinvest[:, None] * retained),
+            ("unused_commitment", unused), ("committed_cost", retained_unspent[:, None] * unused),
             ("transition_by", transition_by), ("transition_cost", transition_by.sum(axis=2)),
             ("governance_by", governance_by), ("governance_cost", governance_by.sum(axis=2)),
             ("realisation", realisation), ("reoffences_avoided_by", avoided_unit * potent),
@@ -607,11 +615,14 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("custody_receptions_avoided", "Custodial sentences avoided", "sentences over the horizon"),
     ("intervention_spend_gbp_m", "Spend on interventions", "£m over the horizon"),
     ("arrangement_costs_gbp_m", "Transition and governance costs", "£m over the horizon"),
+    ("committed_unused_gbp_m", "Pooled money committed but not spent", "£m over the horizon"),
     ("cashable_savings_gbp_m", "Cashable savings", "£m over the horizon"),
     ("retained_savings_gbp_m", "Savings retained by the area", "£m over the horizon"),
-    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend and arrangement costs − cashable savings)",
-     "£m over the horizon"),
+    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend, arrangement costs and any unspent money "
+     "retained − cashable savings)", "£m over the horizon"),
     ("economic_benefit_gbp_m", "Economic and social cost of reoffending avoided", "£m over the horizon"),
+    ("pv_benefits_gbp_m", "Present value of benefits", "£m, discounted"),
+    ("pv_costs_gbp_m", "Present value of costs", "£m, discounted"),
     ("npv_gbp_m", "Net present value (benefit − all costs, discounted)", "£m"),
     ("benefit_cost_ratio", "Benefit–cost ratio", "£ of benefit per £ of cost"),
     ("chance_npv_positive", "Chance that benefits exceed costs", "share of uncertainty draws"),
@@ -648,7 +659,7 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
     factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
     benefit = economic_benefit(base, scen, p)
     pv_benefit = (benefit * factor).sum(1)
-    costs = scen.intervention_spend + scen.transition_cost + scen.governance_cost
+    costs = scen.intervention_spend + scen.transition_cost + scen.governance_cost + scen.committed_cost
     pv_spend = (costs * factor).sum(1)
     npv = pv_benefit - pv_spend
 
@@ -663,6 +674,7 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
 
     spend = scen.intervention_spend.sum(1)
     arrangements = (scen.transition_cost + scen.governance_cost).sum(1)
+    committed = scen.committed_cost.sum(1)
     cashable = scen.cashable_savings.sum(1)
     return {
         "reoffences_avoided": total(base, "reoffences") - total(scen, "reoffences"),
@@ -676,8 +688,11 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
         "arrangement_costs_gbp_m": arrangements,
         "cashable_savings_gbp_m": cashable,
         "retained_savings_gbp_m": scen.retained_savings.sum(1),
-        "net_fiscal_cost_gbp_m": spend + arrangements - cashable,
+        "committed_unused_gbp_m": scen.unused_commitment.sum(1),
+        "net_fiscal_cost_gbp_m": spend + arrangements + committed - cashable,
         "economic_benefit_gbp_m": benefit.sum(1),
+        "pv_benefits_gbp_m": pv_benefit,
+        "pv_costs_gbp_m": pv_spend,
         "npv_gbp_m": npv,
         "benefit_cost_ratio": np.divide(pv_benefit, pv_spend, out=np.full_like(npv, np.nan), where=pv_spend > 0),
     }
@@ -740,22 +755,39 @@ class Run:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """Headline figures over the horizon: central value with p10 / median / p90 over the draws."""
+        """Headline figures over the horizon: the expected value, the central value, and p10 / median / p90.
+
+        `value` is the appraisal figure: the mean over the uncertainty draws (the Green Book's expected value), and
+        for the benefit–cost ratio the ratio of the expected present values. `central` is every parameter at its
+        central value (reversal at its expectation): the number a reader reproduces by hand from docs/model.md.
+        With no draws the two are the same.
+        """
         draws = self.headline_draws
         values = np.stack([draws[key] for key, _, _ in HEADLINES])  # (headlines, 1 + draws)
         bands = (np.percentile(values[:, 1:], _PERCENTILES, axis=1) if self.draws
                  else np.full((len(_PERCENTILES), len(HEADLINES)), np.nan))
         central = values[:, 0].copy()
+        expected = values[:, 1:].mean(axis=1) if self.draws else central.copy()
+        if self.draws:
+            bcr = HEADLINE_KEYS.index("benefit_cost_ratio")
+            pv_costs = draws["pv_costs_gbp_m"][1:].mean()
+            expected[bcr] = draws["pv_benefits_gbp_m"][1:].mean() / pv_costs if pv_costs > 0 else np.nan
         for chance, _, _ in _CHANCES:
-            bands[:, HEADLINE_KEYS.index(chance)] = np.nan
+            i = HEADLINE_KEYS.index(chance)
+            bands[:, i] = np.nan
+            expected[i] = central[i]  # already a share of the draws
         return pd.DataFrame({
-            "label": [h[1] for h in HEADLINES], "unit": [h[2] for h in HEADLINES], "value": central,
-            "p10": bands[0], "median": bands[1], "p90": bands[2],
+            "label": [h[1] for h in HEADLINES], "unit": [h[2] for h in HEADLINES], "value": expected,
+            "central": central, "p10": bands[0], "median": bands[1], "p90": bands[2],
         }, index=pd.Index(HEADLINE_KEYS, name="key"))
 
     def headline(self, key: str) -> float:
-        """One headline figure's central value."""
+        """One headline figure's expected value (its central value when there are no draws)."""
         return float(self.summary.at[key, "value"])
+
+    def central_headline(self, key: str) -> float:
+        """One headline figure with every parameter at its central value (reproducible by hand)."""
+        return float(self.summary.at[key, "central"])
 
     @cached_property
     def frame(self) -> pd.DataFrame:

@@ -65,6 +65,22 @@ def agency_money(run: Run) -> np.ndarray:
     for i, iv in enumerate(load_register().interventions):
         payer = FUNCTION_PAYER[iv.function]
         out[:, :, _A[payer], _K["invests"]] += national * scen.spend_by[:, :, i] * pooled_share
+    # Pooled money committed but not spent, when the deal keeps it (`unspent: retained`): its payers put it in,
+    # locally the area, nationally in proportion to what each national payer put into the spend that year (or
+    # equally among the placed functions' payers when nothing was spent; Home Office and MoJ grants otherwise).
+    committed = scen.committed_cost
+    if committed.any():
+        out[:, :, _A[AREA], _K["invests"]] += (1 - national) * committed
+        payers = [a for a in AGENCY_KEYS if a in set(FUNCTION_PAYER.values())]
+        national_paid = np.stack([out[:, :, _A[a], _K["invests"]] for a in payers], axis=2)  # (D, T, payers)
+        placed = {FUNCTION_PAYER[f] for f in FUNCTION_KEYS if sc.stage_of(f) != "national"} or {"central_government"}
+        fallback = np.array([a in placed for a in payers], dtype=float)
+        fallback /= fallback.sum()
+        total = national_paid.sum(axis=2, keepdims=True)
+        weights = np.where(total > 0, np.divide(national_paid, total, out=np.zeros_like(national_paid),
+                                                where=total > 0), fallback)
+        for k, agency in enumerate(payers):
+            out[:, :, _A[agency], _K["invests"]] += national * committed * weights[:, :, k]
     # The arrangements themselves: governance by the area; transition split as the pooled budget is.
     out[:, :, _A[AREA], _K["invests"]] += scen.governance_cost + (1 - national) * scen.transition_cost
     for j, function in enumerate(FUNCTION_KEYS):

@@ -72,6 +72,11 @@ class Funding(_Strict):
     reinvest_share: Share = Field(
         0.5, description="Share of the savings retained by the area that is reinvested in the programmes (0–1)."
     )
+    unspent: Literal["returned", "retained"] = Field(
+        "returned",
+        description="What happens to pooled money committed but not spent in a year: 'returned' to its payers "
+                    "(it costs nothing), or 'retained' by the pooled budget (it counts as spent in the appraisal).",
+    )
 
 
 class FiveConditions(_Strict):

@@ -79,7 +79,7 @@ def test_bands_are_ordered_with_draws(gm: Scenario) -> None:
 def test_summary_has_every_headline(gm: Scenario) -> None:
     summary = project(gm, draws=0).summary
     assert list(summary.index) == list(HEADLINE_KEYS)
-    assert list(summary.columns) == ["label", "unit", "value", "p10", "median", "p90"]
+    assert list(summary.columns) == ["label", "unit", "value", "central", "p10", "median", "p90"]
     assert summary.label.str.len().gt(0).all() and summary.unit.str.len().gt(0).all()
 
 

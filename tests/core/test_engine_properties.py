@@ -27,8 +27,8 @@ from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_K
 from tests.core.conftest import no_friction
 
 REL_TOL = 1e-9
-#: Money metrics that only the scenario can have: the baseline has no pooled budget.
-SCENARIO_ONLY_MONEY = {"funds_available"}
+#: Money metrics that only the scenario can have: the baseline has no pooled budget (so nothing unspent).
+SCENARIO_ONLY_MONEY = {"funds_available", "unused_commitment", "committed_cost"}
 
 
 # ----------------------------------------------------------------------------------------------- strategies
