@@ -147,11 +147,16 @@ def _reoffences_and_npv(base: Flows, flows: Flows, p: Params) -> tuple[np.ndarra
     """Reoffences avoided over the horizon and net present value (£m) against the baseline, per draw.
 
     The same sums as the engine's headlines `reoffences_avoided` and `npv_gbp_m` (benefit less intervention
-    spend, transition and governance costs, discounted); a test holds the two together.
+    spend, transition and governance costs and any pooled money committed and counted as spent, discounted),
+    without the area's money that `Run.headline_draws` also works out (half the time of a whole trade-off grid).
+    tests/core/test_tradeoffs.py holds the two together for several deals.
     """
     horizon = base.reoffences.shape[1]
     factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
     costs = flows.intervention_spend + flows.transition_cost + flows.governance_cost
+    committed = getattr(flows, "committed_cost", None)  # unspent pooled money the deal keeps, where modelled
+    if committed is not None:
+        costs = costs + committed
     npv = ((economic_benefit(base, flows, p) - costs) * factor).sum(axis=1)
     avoided = base.reoffences.sum(axis=(1, 2)) - flows.reoffences.sum(axis=(1, 2))
     return avoided, npv

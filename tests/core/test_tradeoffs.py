@@ -61,9 +61,21 @@ def test_the_national_row_of_every_function_is_zero_effect(tradeoff):
     assert (national[MEASURE_COLUMNS + list(TRADEOFF_CHANCES)] == 0).all().all()
 
 
-def test_central_values_are_the_engine_sweep_against_leaving_the_function_national(scenario, tradeoff):
+def _deals() -> list[Scenario]:
+    """Deals that exercise every cost the engine counts: late, short, unrenewed, and keeping unspent money."""
+    funding = scenario_dict()["funding"]
+    deals = [make(), make(funding={**funding, "pooled_budget_gbp_m": 3.0, "agreed_in_year": 1, "renewed": False},
+                          horizon_years=7)]
+    if "unspent" in Scenario.model_fields["funding"].annotation.model_fields:
+        deals.append(make(funding={**funding, "pooled_budget_gbp_m": 40.0, "unspent": "retained"}))
+    return deals
+
+
+@pytest.mark.parametrize("deal", _deals(), ids=lambda d: f"{d.funding.pooled_budget_gbp_m:g}m-{d.horizon_years}y")
+def test_central_values_are_the_engine_sweep_against_leaving_the_function_national(deal):
+    tradeoff = stage_tradeoff(deal, draws=0)
     for function in ("youth_justice", "substance_misuse"):
-        swept = sweep(scenario, function, draws=0).set_index(["key", "stage"])["value"]
+        swept = sweep(deal, function, draws=0).set_index(["key", "stage"])["value"]
         rows = tradeoff[tradeoff.function == function].set_index("stage")
         for measure in TRADEOFF_MEASURES:
             expected = [swept[(measure, s)] - swept[(measure, "national")] for s in STAGE_KEYS]
