@@ -43,8 +43,8 @@ COHORT_METRICS: tuple[str, ...] = (
 )
 MONEY_METRICS: tuple[str, ...] = (
     "cost_of_reoffending", "system_cost", "intervention_spend", "funds_available", "cashable_savings",
-    "retained_savings", "reinvested_savings", "transition_cost", "governance_cost", "unused_commitment",
-    "committed_cost",
+    "retained_savings", "reinvested_savings", "transition_cost", "governance_cost", "optimism_bias",
+    "unused_commitment", "committed_cost",
 )
 _PERCENTILES = (10, 50, 90)
 
@@ -315,6 +315,7 @@ class Flows:
     reinvested_savings: np.ndarray
     transition_cost: np.ndarray  # (D, T) £m one-off costs of moving functions along the spectrum
     governance_cost: np.ndarray  # (D, T) £m recurring cost of running the arrangements
+    optimism_bias: np.ndarray  # (D, T) £m Green Book uplift on programme, governance and transition costs
     unused_commitment: np.ndarray  # (D, T) £m of the pooled budget paid in but not spent that year
     committed_cost: np.ndarray  # (D, T) £m of it counted as spent (the scenario's `unspent: retained`)
     transition_by: np.ndarray  # (D, T, F) £m by function
@@ -484,6 +485,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     arrest_ratio = per_reoffence(p, "arrests_per_offence")[:, None]
     court_ratio = per_reoffence(p, "court_cases_per_offence")[:, None]
     cost_per_reoffence = p["cost_per_reoffence_gbp"] / 1e6
+    bias_operating, bias_transition = p["optimism_bias_operating"], p["optimism_bias_transition"]  # (D,)
 
     # Per intervention at full realisation (realisation 1): participants by cohort, their effect and diversion
     # summed over participants, first-order reoffences avoided, gross cost, savings kept and net cost (£m).
@@ -513,7 +515,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
 
     per_year = {"cost_of_reoffending", "intervention_spend", "funds_available", "cashable_savings",
                 "retained_savings", "reinvested_savings", "transition_cost", "governance_cost", "unused_commitment",
-                "committed_cost"}
+                "committed_cost", "optimism_bias"}
     last_axis = {"agency_cost": (len(AGENCIES),), "realisation": (n_iv,), "reoffences_avoided_by": (n_iv,),
                  "spend_by": (n_iv,), "transition_by": (len(FUNCTION_KEYS),),
                  "governance_by": (len(FUNCTION_KEYS),)}
@@ -583,6 +585,8 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
             ("funds_available", pooled[:, t, None] + reinvest[:, None] * retained),
             ("reinvested_savings", reinvest[:, None] * retained),
             ("unused_commitment", unused), ("committed_cost", retained_unspent[:, None] * unused),
+            ("optimism_bias", bias_operating * (spend_by @ ones_i + governance_by.sum(axis=2))
+             + bias_transition * transition_by.sum(axis=2)),
             ("transition_by", transition_by), ("transition_cost", transition_by.sum(axis=2)),
             ("governance_by", governance_by), ("governance_cost", governance_by.sum(axis=2)),
             ("realisation", realisation), ("reoffences_avoided_by", avoided_unit * potent),
@@ -615,11 +619,12 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("custody_receptions_avoided", "Custodial sentences avoided", "sentences over the horizon"),
     ("intervention_spend_gbp_m", "Spend on interventions", "£m over the horizon"),
     ("arrangement_costs_gbp_m", "Transition and governance costs", "£m over the horizon"),
+    ("optimism_bias_gbp_m", "Optimism bias (Green Book adjustment to costs)", "£m over the horizon"),
     ("committed_unused_gbp_m", "Pooled money committed but not spent", "£m over the horizon"),
     ("cashable_savings_gbp_m", "Cashable savings", "£m over the horizon"),
     ("retained_savings_gbp_m", "Savings retained by the area", "£m over the horizon"),
-    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend, arrangement costs and any unspent money "
-     "retained − cashable savings)", "£m over the horizon"),
+    ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend, arrangement costs, optimism bias and any "
+     "unspent money retained − cashable savings)", "£m over the horizon"),
     ("economic_benefit_gbp_m", "Economic and social cost of reoffending avoided", "£m over the horizon"),
     ("pv_benefits_gbp_m", "Present value of benefits", "£m, discounted"),
     ("pv_costs_gbp_m", "Present value of costs", "£m, discounted"),
@@ -659,7 +664,8 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
     factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
     benefit = economic_benefit(base, scen, p)
     pv_benefit = (benefit * factor).sum(1)
-    costs = scen.intervention_spend + scen.transition_cost + scen.governance_cost + scen.committed_cost
+    costs = (scen.intervention_spend + scen.transition_cost + scen.governance_cost + scen.optimism_bias
+             + scen.committed_cost)
     pv_spend = (costs * factor).sum(1)
     npv = pv_benefit - pv_spend
 
@@ -675,6 +681,7 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
     spend = scen.intervention_spend.sum(1)
     arrangements = (scen.transition_cost + scen.governance_cost).sum(1)
     committed = scen.committed_cost.sum(1)
+    bias = scen.optimism_bias.sum(1)
     cashable = scen.cashable_savings.sum(1)
     return {
         "reoffences_avoided": total(base, "reoffences") - total(scen, "reoffences"),
@@ -689,7 +696,8 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
         "cashable_savings_gbp_m": cashable,
         "retained_savings_gbp_m": scen.retained_savings.sum(1),
         "committed_unused_gbp_m": scen.unused_commitment.sum(1),
-        "net_fiscal_cost_gbp_m": spend + arrangements + committed - cashable,
+        "optimism_bias_gbp_m": bias,
+        "net_fiscal_cost_gbp_m": spend + arrangements + bias + committed - cashable,
         "economic_benefit_gbp_m": benefit.sum(1),
         "pv_benefits_gbp_m": pv_benefit,
         "pv_costs_gbp_m": pv_spend,

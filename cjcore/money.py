@@ -8,6 +8,8 @@ budgets to the area. Attribution rules (docs/model.md §"Who pays and who gains"
   budget: its local share by the area (PCC or mayor), its national share by the budget that owns the function
   (`vocab.FUNCTION_PAYER`, our assignment). The arrangements' own costs are paid on top of the pooled budget:
   governance by the area, transition split in the pooled budget's shares (national share by the function's owner).
+  Optimism bias (the Green Book's uplift on costs) falls on whoever bears the cost it adjusts; pooled money kept
+  unspent (`unspent: retained`) on the pooled budget's payers.
 * **Fiscal savings** of police, courts, prisons and probation are the fall in each agency's system cost
   (baseline − scenario), split by the register's cashable share. Local authorities and the NHS get none: no
   unit cost of their demand is in our data set.
@@ -16,8 +18,9 @@ budgets to the area. Attribution rules (docs/model.md §"Who pays and who gains"
 * **Transfers.** The savings the area retains move from the national agencies (pro rata to their cashable
   savings that year) to the area. Transfers sum to zero.
 
-So in every year the agencies' "puts in" sum to the intervention spend plus the arrangement costs, their fiscal
-and economic benefits sum to the economic benefit, and their cashable savings to the run's cashable savings.
+So in every year the agencies' "puts in" sum to the intervention spend plus the arrangement costs, optimism bias
+and any unspent money kept, their fiscal and economic benefits sum to the economic benefit, and their cashable
+savings to the run's cashable savings.
 """
 
 from __future__ import annotations
@@ -57,22 +60,31 @@ def agency_money(run: Run) -> np.ndarray:
     n_draws, horizon = scen.intervention_spend.shape
     out = np.zeros((n_draws, horizon, len(AGENCY_KEYS), len(MONEY_CATEGORY_KEYS)))
 
+    national = sc.funding.national_share
+    operating = np.zeros((n_draws, horizon, len(AGENCY_KEYS)))  # programme spend and governance, by payer
     spend = scen.intervention_spend
     from_reinvested = np.minimum(spend, scen.reinvested_savings)
     pooled_share = np.divide(spend - from_reinvested, spend, out=np.zeros_like(spend), where=spend > 0)
-    national = sc.funding.national_share
-    out[:, :, _A[AREA], _K["invests"]] += from_reinvested + (1 - national) * (spend - from_reinvested)
+    operating[:, :, _A[AREA]] += from_reinvested + (1 - national) * (spend - from_reinvested)
     for i, iv in enumerate(load_register().interventions):
-        payer = FUNCTION_PAYER[iv.function]
-        out[:, :, _A[payer], _K["invests"]] += national * scen.spend_by[:, :, i] * pooled_share
+        operating[:, :, _A[FUNCTION_PAYER[iv.function]]] += national * scen.spend_by[:, :, i] * pooled_share
+    programme_paid = operating.copy()
+    operating[:, :, _A[AREA]] += scen.governance_cost  # the arrangements' governance is the area's
+    transition = np.zeros_like(operating)  # split as the pooled budget is (national share by the function's owner)
+    transition[:, :, _A[AREA]] += (1 - national) * scen.transition_cost
+    for j, function in enumerate(FUNCTION_KEYS):
+        transition[:, :, _A[FUNCTION_PAYER[function]]] += national * scen.transition_by[:, :, j]
+    # Optimism bias falls on whoever bears the cost it adjusts.
+    bias = p["optimism_bias_operating"][:, None, None] * operating \
+        + p["optimism_bias_transition"][:, None, None] * transition
     # Pooled money committed but not spent, when the deal keeps it (`unspent: retained`): its payers put it in,
-    # locally the area, nationally in proportion to what each national payer put into the spend that year (or
-    # equally among the placed functions' payers when nothing was spent; Home Office and MoJ grants otherwise).
-    committed = scen.committed_cost
-    if committed.any():
-        out[:, :, _A[AREA], _K["invests"]] += (1 - national) * committed
+    # locally the area, nationally in proportion to what each national payer put into the programmes that year
+    # (or equally among the placed functions' payers when nothing was spent; Home Office and MoJ grants otherwise).
+    committed = np.zeros_like(operating)
+    if scen.committed_cost.any():
+        committed[:, :, _A[AREA]] += (1 - national) * scen.committed_cost
         payers = [a for a in AGENCY_KEYS if a in set(FUNCTION_PAYER.values())]
-        national_paid = np.stack([out[:, :, _A[a], _K["invests"]] for a in payers], axis=2)  # (D, T, payers)
+        national_paid = np.stack([programme_paid[:, :, _A[a]] for a in payers], axis=2)  # (D, T, payers)
         placed = {FUNCTION_PAYER[f] for f in FUNCTION_KEYS if sc.stage_of(f) != "national"} or {"central_government"}
         fallback = np.array([a in placed for a in payers], dtype=float)
         fallback /= fallback.sum()
@@ -80,11 +92,8 @@ def agency_money(run: Run) -> np.ndarray:
         weights = np.where(total > 0, np.divide(national_paid, total, out=np.zeros_like(national_paid),
                                                 where=total > 0), fallback)
         for k, agency in enumerate(payers):
-            out[:, :, _A[agency], _K["invests"]] += national * committed * weights[:, :, k]
-    # The arrangements themselves: governance by the area; transition split as the pooled budget is.
-    out[:, :, _A[AREA], _K["invests"]] += scen.governance_cost + (1 - national) * scen.transition_cost
-    for j, function in enumerate(FUNCTION_KEYS):
-        out[:, :, _A[FUNCTION_PAYER[function]], _K["invests"]] += national * scen.transition_by[:, :, j]
+            committed[:, :, _A[agency]] += national * scen.committed_cost * weights[:, :, k]
+    out[..., _K["invests"]] = operating + transition + bias + committed
 
     saving = base.agency_cost - scen.agency_cost  # (D, T, 4)
     cashable = np.stack([p[f"cashable_share_{a}"] for a in JUSTICE], axis=1)[:, None, :]

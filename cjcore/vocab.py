@@ -123,6 +123,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("reinvested_savings", "Retained savings reinvested", "£m a year", lower_is_better=False, money=True),
     Metric("transition_cost", "One-off transition costs", "£m a year", lower_is_better=True, money=True),
     Metric("governance_cost", "Governance costs of the arrangements", "£m a year", lower_is_better=True, money=True),
+    Metric("optimism_bias", "Optimism bias (Green Book adjustment to costs)", "£m a year", lower_is_better=True,
+           money=True),
     Metric("unused_commitment", "Pooled money committed but not spent", "£m a year", lower_is_better=True,
            money=True),
     Metric("committed_cost", "Unspent pooled money counted as spent", "£m a year", lower_is_better=True,

@@ -24,7 +24,8 @@ A = {a: i for i, a in enumerate(AGENCY_KEYS)}
 def assert_attribution_adds_up(run) -> None:
     money = run.money
     scen = run.flows
-    paid = scen.intervention_spend + scen.transition_cost + scen.governance_cost + scen.committed_cost
+    paid = scen.intervention_spend + scen.transition_cost + scen.governance_cost + scen.optimism_bias \
+        + scen.committed_cost
     np.testing.assert_allclose(money[..., K["invests"]].sum(2), paid, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(money[..., K["fiscal_cashable"]].sum(2), scen.cashable_savings, rtol=1e-9, atol=1e-12)
     benefits = money[..., [K["fiscal_cashable"], K["fiscal_non_cashable"], K["economic_social"]]].sum(axis=(2, 3))
