@@ -19,7 +19,6 @@ from cjcore.engine import (
     Flows,
     Params,
     Run,
-    economic_benefit,
     national_placements,
     project,
     simulate_variants,
@@ -131,7 +130,7 @@ def side_by_side(summaries: dict[str, pd.DataFrame], keys: tuple[str, ...]) -> p
 
 
 # ----------------------------------------------------------------------------------------------- trade-offs
-#: The measures of `stage_tradeoff`, each with a central value and p10 / p90 columns.
+#: The measures of `stage_tradeoff`, each with its expected value, central value and p10 / p90 columns.
 TRADEOFF_MEASURES: tuple[str, ...] = ("reoffences_avoided", "npv_gbp_m")
 #: Its chances: the share of draws in which the function at that stage does worse than leaving it national.
 TRADEOFF_CHANCES: tuple[str, ...] = ("chance_more_reoffences", "chance_npv_negative")
@@ -143,35 +142,21 @@ def _placed(scenario: Scenario, function: str, stage: str) -> tuple[tuple[str, s
     return tuple(sorted((f, s) for f, s in moved.items() if s != STAGE_KEYS[0]))
 
 
-def _reoffences_and_npv(base: Flows, flows: Flows, p: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Reoffences avoided over the horizon and net present value (£m) against the baseline, per draw.
-
-    The same sums as the engine's headlines `reoffences_avoided` and `npv_gbp_m` (benefit less intervention
-    spend, transition and governance costs and any pooled money committed and counted as spent, discounted),
-    without the area's money that `Run.headline_draws` also works out (half the time of a whole trade-off grid).
-    tests/core/test_tradeoffs.py holds the two together for several deals.
-    """
-    horizon = base.reoffences.shape[1]
-    factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
-    costs = flows.intervention_spend + flows.transition_cost + flows.governance_cost
-    committed = getattr(flows, "committed_cost", None)  # unspent pooled money the deal keeps, where modelled
-    if committed is not None:
-        costs = costs + committed
-    npv = ((economic_benefit(base, flows, p) - costs) * factor).sum(axis=1)
-    avoided = base.reoffences.sum(axis=(1, 2)) - flows.reoffences.sum(axis=(1, 2))
-    return avoided, npv
-
-
 def _summarise(values: np.ndarray) -> dict[str, np.ndarray]:
-    """Central value (row 0 of the last axis), p10 / p90 over the draws (NaN without) and the chance below zero.
+    """Expected value, central value, p10 / p90 and the chance below zero, over the last axis (the draws).
 
-    `values` has the draws on its last axis; the chance without draws is whether the central value is below zero.
+    As the engine's headlines: the expected value is the mean over the draws (rows 1..) and the central value is
+    row 0 (every parameter at its central value); without draws both are row 0, the bands are NaN and the chance
+    is whether the central value is below zero.
     """
+    central = values[..., 0]
     if values.shape[-1] <= 1:
         nan = np.full(values.shape[:-1], np.nan)
-        return {"value": values[..., 0], "p10": nan, "p90": nan, "chance": (values[..., 0] < 0).astype(float)}
-    p10, p90 = np.percentile(values[..., 1:], (10, 90), axis=-1)
-    return {"value": values[..., 0], "p10": p10, "p90": p90, "chance": (values[..., 1:] < 0).mean(axis=-1)}
+        return {"value": central, "central": central, "p10": nan, "p90": nan, "chance": (central < 0).astype(float)}
+    draws = values[..., 1:]
+    p10, p90 = np.percentile(draws, (10, 90), axis=-1)
+    return {"value": draws.mean(axis=-1), "central": central, "p10": p10, "p90": p90,
+            "chance": (draws < 0).mean(axis=-1)}
 
 
 def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) -> pd.DataFrame:
@@ -179,19 +164,21 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
 
     For every function and stage, the function is placed at that stage with the other functions held where the
     scenario puts them, and compared with the same scenario with that function left national: reoffences avoided
-    over the horizon and net present value (£m), each with its central value and p10 / p90 over the draws, and
+    over the horizon and net present value (£m), each with its expected value (the mean over the draws, as the
+    engine's headlines), its central value and p10 / p90 over the draws, and
     the chance (share of draws) that the move brings more reoffences, or costs more than it brings
     (`chance_npv_negative`). So the `national` row of every function is exactly zero, and the curve along the
     stages shows where going further stops paying (the values fall) or becomes risky (the band crosses zero, the
     chances rise). Every draw faces the same luck in every variant (common random numbers), so differences are
     taken draw by draw.
 
-    One `simulate_variants` call runs every distinct placement (at most 9 × 5 + 1) with `headline_only`.
+    One `simulate_variants` call runs every distinct placement (at most 9 × 5 + 1) with `headline_only`, as `sweep`
+    does, and each variant's figures come from the engine's `Run.headline_draws`.
 
     Returns:
-        One row per function and stage: function, stage, current (the stage the scenario places it at),
-        reoffences_avoided, reoffences_avoided_p10, reoffences_avoided_p90, npv_gbp_m, npv_gbp_m_p10,
-        npv_gbp_m_p90, chance_more_reoffences, chance_npv_negative.
+        One row per function and stage: function, stage, current (the stage the scenario places it at), and for
+        each measure m of `TRADEOFF_MEASURES` (reoffences_avoided, npv_gbp_m) the columns m, m_central, m_p10 and
+        m_p90; then chance_more_reoffences and chance_npv_negative.
     """
     if draws < 0:
         raise ValueError("draws must be 0 or more")
@@ -203,7 +190,11 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
             keys.setdefault(_placed(scenario, function, stage), len(keys))
     variants = [scenario.with_changes(placements=dict(key)) for key in keys]
     flows = simulate_variants(variants, params, baseline=base, headline_only=True)
-    avoided, npv = (np.stack(r) for r in zip(*(_reoffences_and_npv(base, f, params) for f in flows), strict=True))
+    # The engine's own headline figures per draw, so every cost it counts (spend, transition, governance, optimism
+    # bias, money kept unspent, ...) is in the net present value exactly as on the headline cards.
+    draws_by_variant = [Run(v, base, f, params).headline_draws for v, f in zip(variants, flows, strict=True)]
+    avoided = np.stack([d["reoffences_avoided"] for d in draws_by_variant])  # (variants, 1 + draws)
+    npv = np.stack([d["npv_gbp_m"] for d in draws_by_variant])
     grid = np.array([[keys[_placed(scenario, f, s)] for s in STAGE_KEYS] for f in FUNCTION_KEYS])  # (F, S)
     reference = grid[:, :1]  # each function left national
     measures = {"reoffences_avoided": avoided[grid] - avoided[reference],  # (F, S, D), draw by draw
@@ -216,7 +207,9 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
     })
     for name, values in measures.items():
         summary = _summarise(values)
-        frame[name], frame[f"{name}_p10"], frame[f"{name}_p90"] = (summary[k].ravel() for k in ("value", "p10", "p90"))
+        for column, part in ((name, "value"), (f"{name}_central", "central"), (f"{name}_p10", "p10"),
+                             (f"{name}_p90", "p90")):
+            frame[column] = summary[part].ravel()
     frame["chance_more_reoffences"] = _summarise(measures["reoffences_avoided"])["chance"].ravel()
     frame["chance_npv_negative"] = _summarise(measures["npv_gbp_m"])["chance"].ravel()
     return frame

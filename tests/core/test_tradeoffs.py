@@ -28,7 +28,7 @@ from cjcore.vocab import ALL_COHORTS, FUNCTION_KEYS, SERIES_BASELINE, SERIES_SCE
 from tests.core.conftest import scenario_dict
 
 DRAWS, SEED = 40, 3
-MEASURE_COLUMNS = [f"{m}{suffix}" for m in TRADEOFF_MEASURES for suffix in ("", "_p10", "_p90")]
+MEASURE_COLUMNS = [f"{m}{suffix}" for m in TRADEOFF_MEASURES for suffix in ("", "_central", "_p10", "_p90")]
 
 
 def make(**changes) -> Scenario:
@@ -89,6 +89,10 @@ def test_bands_and_chances_are_taken_draw_by_draw(scenario, tradeoff):
     row = tradeoff.set_index(["function", "stage"]).loc[(function, stage)]
     for measure, chance in zip(TRADEOFF_MEASURES, TRADEOFF_CHANCES, strict=True):
         extra = moved.headline_draws[measure][1:] - left.headline_draws[measure][1:]
+        assert row[measure] == pytest.approx(extra.mean(), rel=1e-9, abs=1e-9), "expected value: mean of draws"
+        assert row[measure] == pytest.approx(moved.headline(measure) - left.headline(measure), rel=1e-9, abs=1e-9)
+        central = moved.headline_draws[measure][0] - left.headline_draws[measure][0]
+        assert row[f"{measure}_central"] == pytest.approx(central, rel=1e-9, abs=1e-9)
         p10, p90 = np.percentile(extra, (10, 90))
         assert row[f"{measure}_p10"] == pytest.approx(p10, rel=1e-9, abs=1e-9)
         assert row[f"{measure}_p90"] == pytest.approx(p90, rel=1e-9, abs=1e-9)
@@ -111,6 +115,8 @@ def test_a_full_transfer_is_riskier_than_co_design(tradeoff):
 def test_without_draws_the_bands_are_empty_and_the_chances_read_the_central_value(scenario):
     central = stage_tradeoff(scenario, draws=0)
     assert central[[c for c in MEASURE_COLUMNS if c.endswith(("_p10", "_p90"))]].isna().all().all()
+    for measure in TRADEOFF_MEASURES:
+        assert (central[measure] == central[f"{measure}_central"]).all()
     assert set(central.chance_npv_negative) <= {0.0, 1.0}
     assert (central.chance_npv_negative == (central.npv_gbp_m < 0)).all()
     with pytest.raises(ValueError):
