@@ -6,7 +6,8 @@ Loaded once from `cjcore/data/evidence.yaml` (read-only data). The engine reads 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,11 @@ Rating = Literal["high", "moderate", "low", "none"]
 STATUS_LABELS: Mapping[str, str] = MappingProxyType(
     {"published": "Published figure", "derived": "Derived from published figures", "assumption": "Assumption"}
 )
+#: Ratings from weakest to strongest evidence, for comparing them.
+RATING_ORDER: Mapping[str, int] = MappingProxyType({"none": 0, "low": 1, "moderate": 2, "high": 3})
+#: The strongest rating an assumption may carry: a judgement is at best anchored by a published figure.
+ASSUMPTION_MAX_RATING = "low"
+_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d{2}(?!\d)")
 
 
 class Parameter(BaseModel):
@@ -54,6 +60,10 @@ class Parameter(BaseModel):
             raise ValueError(f"{self.key}: give both low and high, or neither")
         if self.low is not None and not (lo <= self.low <= self.value <= self.high <= hi):
             raise ValueError(f"{self.key}: need bounds[0] <= low <= value <= high <= bounds[1]")
+        if self.status == "assumption" and RATING_ORDER[self.rating] > RATING_ORDER[ASSUMPTION_MAX_RATING]:
+            raise ValueError(f"{self.key}: an assumption is rated low or none, not {self.rating!r}")
+        if self.status == "published" and not _YEAR.search(self.source):
+            raise ValueError(f"{self.key}: a published figure names its publication and year in its source")
         return self
 
     @property
@@ -95,6 +105,15 @@ class Register:
         return tuple(i for i in self.interventions if i.function == function)
 
 
+def check_intervention_ratings(parameters: Mapping[str, Parameter], interventions: Iterable[Intervention]) -> None:
+    """Raise ValueError if an intervention's evidence rating is higher than its effect parameter's rating."""
+    for iv in interventions:
+        effect = parameters.get(f"{iv.key}.effect")
+        if effect is not None and RATING_ORDER[iv.evidence_rating] > RATING_ORDER[effect.rating]:
+            raise ValueError(f"evidence register: intervention {iv.key} is rated {iv.evidence_rating!r}, above "
+                             f"its effect's rating {effect.rating!r}")
+
+
 @cache
 def load_register() -> Register:
     """Read and check the register once; it is read-only for the life of the process."""
@@ -108,6 +127,7 @@ def load_register() -> Register:
         missing = [f for f in INTERVENTION_FIELDS if f"{iv.key}.{f}" not in by_key]
         if missing:
             raise ValueError(f"evidence register: intervention {iv.key} lacks {missing}")
+    check_intervention_ratings(by_key, interventions)
     return Register(parameters=MappingProxyType(by_key), interventions=interventions)
 
 

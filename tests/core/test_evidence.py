@@ -9,10 +9,14 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from cjcore import engine
+from cjcore import engine, evidence
 from cjcore.evidence import (
     INTERVENTION_FIELDS,
     OPTIONAL_INTERVENTION_FIELDS,
+    RATING_ORDER,
+    Intervention,
+    Parameter,
+    check_intervention_ratings,
     check_override,
     load_register,
     parameter_range,
@@ -39,13 +43,19 @@ def test_parameter_is_sourced_and_in_bounds(key: str) -> None:
         assert p.reasoning.strip(), f"{p.status} values give their reasoning"
     if p.status == "published":
         assert p.rating != "none", "a published figure has some evidence behind it"
+        assert re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", p.source), "a published figure names its year"
+    if p.status == "assumption":
+        assert p.rating in {"low", "none"}, "an assumption is rated low at most"
     lo, hi = p.bounds
     assert lo <= hi and np.isfinite([lo, hi]).all()
     assert lo <= p.value <= hi
     if p.low is not None:
         assert lo <= p.low <= p.value <= p.high <= hi
-    if SHARE_UNITS.search(p.unit) and "ratio" not in p.unit:
-        assert 0 <= lo and hi <= 1, "shares and multipliers live in [0, 1]"
+    if "(0–1)" in p.unit:
+        assert 0 <= lo and hi <= 1, "a unit marked (0–1) lives in [0, 1]"
+    elif SHARE_UNITS.search(p.unit) and "ratio" not in p.unit:
+        # a share that can exceed 1 (an uplift of 200% on a cost estimate) says what it is a share of
+        assert lo >= 0 and hi > 1, "a share or multiplier bounded by 1 says (0–1) in its unit"
 
 
 @pytest.mark.parametrize("iv", REGISTER.interventions, ids=lambda iv: iv.key)
@@ -60,6 +70,94 @@ def test_intervention_is_complete(iv) -> None:  # noqa: ANN001
         lo, hi = PARAMS[f"{iv.key}.{field}"].bounds
         assert 0 <= lo and hi <= 1
     assert PARAMS[f"{iv.key}.cost_per_participant_gbp"].value > 0
+
+
+@pytest.mark.parametrize("iv", REGISTER.interventions, ids=lambda iv: iv.key)
+def test_intervention_rating_is_no_higher_than_its_effect(iv) -> None:  # noqa: ANN001
+    effect = PARAMS[f"{iv.key}.effect"]
+    assert RATING_ORDER[iv.evidence_rating] <= RATING_ORDER[effect.rating], (iv.evidence_rating, effect.rating)
+
+
+# ------------------------------------------------------------------------------------ honest ratings
+WORKING_NOTES = re.compile(r"from memory|verif|\bcheck(ed)? here\b|not read here|\bTODO\b|\bReplace with\b",
+                           re.IGNORECASE)
+SNAKE_CASE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def _user_text(item) -> list[str]:  # noqa: ANN001
+    return [str(getattr(item, f, "") or "") for f in ("label", "source", "reasoning")]
+
+
+@pytest.mark.parametrize("item", [*PARAMS.values(), *REGISTER.interventions], ids=lambda i: i.key)
+def test_register_text_is_plain_english(item) -> None:  # noqa: ANN001
+    """Labels, sources and reasoning are read by PCCs: no working notes, no internal parameter names."""
+    for text in _user_text(item):
+        assert not WORKING_NOTES.search(text), text
+        assert not SNAKE_CASE.search(text), text
+
+
+def test_the_ratings_the_sources_support() -> None:
+    """The ratings the audit against the sources settled on (a proxy, a non-significant result, assumptions)."""
+    treatment = PARAMS["substance_treatment.effect"]
+    assert treatment.status != "published" and treatment.rating in {"low", "none"}
+    assert "proxy" in treatment.reasoning
+    women = PARAMS["womens_centres.effect"]
+    assert women.rating == "low" and "not significant, n = 114" in women.reasoning
+    for key in ("perpetrator_programme.effect", "short_custody_alternatives.effect"):
+        assert PARAMS[key].rating in {"low", "none"}, key
+
+
+def _parameter(**changes) -> dict:  # noqa: ANN003
+    base = {"key": "x.effect", "label": "Effect of x", "value": 0.1, "unit": "relative reduction in reoffending",
+            "bounds": (0, 0.9), "status": "assumption", "rating": "low", "source": "No published figure.",
+            "reasoning": "A judgement."}
+    return base | changes
+
+
+def test_an_assumption_is_never_rated_above_low() -> None:
+    for rating in ("low", "none"):
+        Parameter.model_validate(_parameter(rating=rating))
+    for rating in ("moderate", "high"):
+        with pytest.raises(ValueError, match="an assumption is rated low or none"):
+            Parameter.model_validate(_parameter(rating=rating))
+    Parameter.model_validate(_parameter(status="derived", rating="moderate", source="A report (2020)."))
+
+
+def test_a_published_figure_names_a_publication_and_year() -> None:
+    Parameter.model_validate(_parameter(status="published", rating="moderate", source="Smith et al. (2019), A study."))
+    Parameter.model_validate(_parameter(status="published", rating="low", source="NOMS unit costs, 2011/12."))
+    for source in ("A study we read.", "Smith et al., n = 114."):
+        with pytest.raises(ValueError, match="names its publication and year"):
+            Parameter.model_validate(_parameter(status="published", rating="moderate", source=source))
+
+
+def test_an_intervention_is_rated_no_higher_than_its_effect() -> None:
+    effect = Parameter.model_validate(_parameter(rating="low"))
+    ok = Intervention.model_validate({"key": "x", "label": "X", "function": "women", "cohorts": ["adult_women"],
+                                      "evidence_rating": "low", "source": "A study (2019)."})
+    check_intervention_ratings({effect.key: effect}, [ok, ok.model_copy(update={"evidence_rating": "none"})])
+    too_high = ok.model_copy(update={"evidence_rating": "moderate"})
+    with pytest.raises(ValueError, match="intervention x is rated 'moderate', above its effect's rating 'low'"):
+        check_intervention_ratings({effect.key: effect}, [too_high])
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("    evidence_rating: low\n    source: >-\n      Justice Data Lab analyses of women's centres",
+     "    evidence_rating: high\n    source: >-\n      Justice Data Lab analyses of women's centres",
+     "intervention womens_centres is rated 'high'"),
+    ("status: assumption, rating: low, source: \"Drive evaluation",
+     "status: assumption, rating: moderate, source: \"Drive evaluation",
+     "an assumption is rated low or none"),
+])
+def test_load_register_rejects_a_bad_entry(tmp_path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+                                           old: str, new: str, message: str) -> None:
+    text = evidence.EVIDENCE_FILE.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    bad = tmp_path / "evidence.yaml"
+    bad.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(evidence, "EVIDENCE_FILE", bad)
+    with pytest.raises(ValueError, match=message):
+        load_register.__wrapped__()
 
 
 def test_intervention_keys_are_unique_and_every_parameter_belongs() -> None:
