@@ -150,13 +150,15 @@ def _overrides(scenario: Scenario) -> list[Finding]:
         if p is None:
             continue
         if p.ranged:
-            width = p.high - p.low  # type: ignore[operator]
-            far = value < p.low - width or value > p.high + width  # type: ignore[operator]
-            evidence = f"the evidence range is {p.low:g} to {p.high:g}"
+            low, high = p.model_range  # type: ignore[misc]
+            width = high - low
+            far = value < low - width or value > high + width
+            evidence = f"the evidence range is {low:,.4g} to {high:,.4g}"
         else:
             lo, hi = p.bounds
-            far = (value > lo + (hi - lo) / 2) if p.value == 0 else not (p.value / 2 <= value <= p.value * 2)
-            evidence = f"the register's value is {p.value:g}"
+            central = p.model_value
+            far = (value > lo + (hi - lo) / 2) if central == 0 else not (central / 2 <= value <= central * 2)
+            evidence = f"the register's value is {central:,.4g}"
         if far:
             out.append(Finding("override_far", "evidence",
                                f"{p.label} is set to {value:g} {p.unit}; {evidence} ({p.status}). Check the "

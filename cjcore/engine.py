@@ -16,6 +16,7 @@ import pandas as pd
 
 from cjcore.areas import get_area
 from cjcore.evidence import Intervention, load_register, parameter_range, parameter_value
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import Scenario
 from cjcore.vocab import (
     ALL_COHORTS,
@@ -609,6 +610,8 @@ def national_placements(scenario: Scenario) -> Scenario:
 
 
 # ----------------------------------------------------------------------------------------------- results
+_OVER_HORIZON = f"£m over the horizon, {PRICE_BASE_LABEL}"
+_DISCOUNTED = f"£m, discounted, {PRICE_BASE_LABEL}"
 HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("reoffences_avoided", "Reoffences avoided", "offences over the horizon"),
     ("reoffending_rate_change_pp", "Change in reoffending rate (final year)", "percentage points"),
@@ -617,24 +620,24 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("court_cases_avoided", "Court cases avoided", "cases over the horizon"),
     ("arrests_avoided", "Arrests avoided", "arrests over the horizon"),
     ("custody_receptions_avoided", "Custodial sentences avoided", "sentences over the horizon"),
-    ("intervention_spend_gbp_m", "Spend on interventions", "£m over the horizon"),
-    ("arrangement_costs_gbp_m", "Transition and governance costs", "£m over the horizon"),
-    ("optimism_bias_gbp_m", "Optimism bias (Green Book adjustment to costs)", "£m over the horizon"),
-    ("committed_unused_gbp_m", "Pooled money committed but not spent", "£m over the horizon"),
-    ("cashable_savings_gbp_m", "Cashable savings", "£m over the horizon"),
-    ("retained_savings_gbp_m", "Savings retained by the area", "£m over the horizon"),
+    ("intervention_spend_gbp_m", "Spend on interventions", _OVER_HORIZON),
+    ("arrangement_costs_gbp_m", "Transition and governance costs", _OVER_HORIZON),
+    ("optimism_bias_gbp_m", "Optimism bias (Green Book adjustment to costs)", _OVER_HORIZON),
+    ("committed_unused_gbp_m", "Pooled money committed but not spent", _OVER_HORIZON),
+    ("cashable_savings_gbp_m", "Cashable savings", _OVER_HORIZON),
+    ("retained_savings_gbp_m", "Savings retained by the area", _OVER_HORIZON),
     ("net_fiscal_cost_gbp_m", "Net cost to the public purse (spend, arrangement costs, optimism bias and any "
-     "unspent money retained − cashable savings)", "£m over the horizon"),
-    ("economic_benefit_gbp_m", "Economic and social cost of reoffending avoided", "£m over the horizon"),
-    ("pv_benefits_gbp_m", "Present value of benefits", "£m, discounted"),
-    ("pv_costs_gbp_m", "Present value of costs", "£m, discounted"),
-    ("npv_gbp_m", "Net present value (benefit − all costs, discounted)", "£m"),
+     "unspent money retained − cashable savings)", _OVER_HORIZON),
+    ("economic_benefit_gbp_m", "Economic and social cost of reoffending avoided", _OVER_HORIZON),
+    ("pv_benefits_gbp_m", "Present value of benefits", _DISCOUNTED),
+    ("pv_costs_gbp_m", "Present value of costs", _DISCOUNTED),
+    ("npv_gbp_m", "Net present value (benefit − all costs, discounted)", f"£m, {PRICE_BASE_LABEL}"),
     ("benefit_cost_ratio", "Benefit–cost ratio", "£ of benefit per £ of cost"),
     ("chance_npv_positive", "Chance that benefits exceed costs", "share of uncertainty draws"),
     ("chance_more_reoffences", "Chance of more reoffences than staying as we are", "share of uncertainty draws"),
     ("chance_npv_negative", "Chance this path does worse than staying as we are (costs exceed benefits)",
      "share of uncertainty draws"),
-    ("area_net_gbp_m", "Net position of the area (PCC or mayor)", "£m, discounted"),
+    ("area_net_gbp_m", "Net position of the area (PCC or mayor)", _DISCOUNTED),
     ("chance_area_breaks_even", "Chance that the area breaks even", "share of uncertainty draws"),
 )
 #: Headlines that are a share of the draws, computed from another headline: (chance key, from key, sign): the

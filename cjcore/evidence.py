@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cjcore.prices import uplift
 from cjcore.vocab import COHORT_KEYS, FUNCTION_KEYS
 
 EVIDENCE_FILE = Path(__file__).parent / "data" / "evidence.yaml"
@@ -50,6 +51,8 @@ class Parameter(BaseModel):
     rating: Rating
     source: str
     reasoning: str = ""
+    #: For money: the financial year whose prices the figures are in ("2011-12"); the model uplifts to the price base.
+    price_year: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Parameter:
@@ -64,7 +67,26 @@ class Parameter(BaseModel):
             raise ValueError(f"{self.key}: an assumption is rated low or none, not {self.rating!r}")
         if self.status == "published" and not _YEAR.search(self.source):
             raise ValueError(f"{self.key}: a published figure names its publication and year in its source")
+        if self.unit.startswith("£") != (self.price_year is not None):
+            raise ValueError(f"{self.key}: a money figure (unit in £) names its price year, and only money does")
+        if self.price_year is not None:
+            uplift(self.price_year)  # refuses a year the deflator series does not cover
         return self
+
+    @property
+    def factor(self) -> float:
+        """What the model multiplies the register's figures by: the uplift to the price base (1 if not money)."""
+        return uplift(self.price_year)
+
+    @property
+    def model_value(self) -> float:
+        """The central value the model uses (money in the price base)."""
+        return self.value * self.factor
+
+    @property
+    def model_range(self) -> tuple[float, float] | None:
+        """(low, high) as the model uses them, or None if not ranged."""
+        return (self.low * self.factor, self.high * self.factor) if self.ranged else None  # type: ignore[operator]
 
     @property
     def ranged(self) -> bool:
@@ -147,12 +169,15 @@ def check_override(key: str, value: float) -> str | None:
 
 
 def parameter_value(key: str, overrides: Mapping[str, float]) -> float:
-    """A parameter's central value, as overridden by the scenario."""
+    """A parameter's central value as the model uses it (money in the price base), as overridden by the scenario.
+
+    Overrides are taken as given: in the price base, like every figure the app shows.
+    """
     if key in overrides:
         return float(overrides[key])
     register = load_register()
     if key in register.parameters:
-        return register[key].value
+        return register[key].model_value
     field = key.rsplit(".", 1)[-1]
     if field in OPTIONAL_INTERVENTION_FIELDS:
         return OPTIONAL_INTERVENTION_FIELDS[field]
@@ -166,4 +191,5 @@ def parameter_range(key: str, overrides: Mapping[str, float]) -> tuple[float, fl
     if p is None or not p.ranged:
         return None
     central = parameter_value(key, overrides)
-    return min(p.low, central), central, max(p.high, central)  # type: ignore[type-var]
+    low, high = p.model_range  # type: ignore[misc]
+    return min(low, central), central, max(high, central)

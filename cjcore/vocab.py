@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cjcore.prices import PRICE_BASE_LABEL
+
+#: Units of money metrics: every money figure says its price base.
+MONEY_YEAR = f"£m a year, {PRICE_BASE_LABEL}"
+
 
 @dataclass(frozen=True)
 class Term:
@@ -114,20 +119,20 @@ METRICS: tuple[Metric, ...] = (
     Metric("prison_places", "Prison places", "places (average population)"),
     Metric("probation_caseload", "Probation caseload", "cases (average caseload)"),
     Metric("participants", "Programme participants", "people a year", lower_is_better=False),
-    Metric("cost_of_reoffending", "Economic and social cost of reoffending", "£m a year", money=True),
-    Metric("system_cost", "Justice system cost of reoffending", "£m a year", money=True),
-    Metric("intervention_spend", "Spend on interventions", "£m a year", money=True),
-    Metric("funds_available", "Funds available", "£m a year", lower_is_better=False, money=True),
-    Metric("cashable_savings", "Cashable savings", "£m a year", lower_is_better=False, money=True),
-    Metric("retained_savings", "Savings retained by the area", "£m a year", lower_is_better=False, money=True),
-    Metric("reinvested_savings", "Retained savings reinvested", "£m a year", lower_is_better=False, money=True),
-    Metric("transition_cost", "One-off transition costs", "£m a year", lower_is_better=True, money=True),
-    Metric("governance_cost", "Governance costs of the arrangements", "£m a year", lower_is_better=True, money=True),
-    Metric("optimism_bias", "Optimism bias (Green Book adjustment to costs)", "£m a year", lower_is_better=True,
+    Metric("cost_of_reoffending", "Economic and social cost of reoffending", MONEY_YEAR, money=True),
+    Metric("system_cost", "Justice system cost of reoffending", MONEY_YEAR, money=True),
+    Metric("intervention_spend", "Spend on interventions", MONEY_YEAR, money=True),
+    Metric("funds_available", "Funds available", MONEY_YEAR, lower_is_better=False, money=True),
+    Metric("cashable_savings", "Cashable savings", MONEY_YEAR, lower_is_better=False, money=True),
+    Metric("retained_savings", "Savings retained by the area", MONEY_YEAR, lower_is_better=False, money=True),
+    Metric("reinvested_savings", "Retained savings reinvested", MONEY_YEAR, lower_is_better=False, money=True),
+    Metric("transition_cost", "One-off transition costs", MONEY_YEAR, lower_is_better=True, money=True),
+    Metric("governance_cost", "Governance costs of the arrangements", MONEY_YEAR, lower_is_better=True, money=True),
+    Metric("optimism_bias", "Optimism bias (Green Book adjustment to costs)", MONEY_YEAR, lower_is_better=True,
            money=True),
-    Metric("unused_commitment", "Pooled money committed but not spent", "£m a year", lower_is_better=True,
+    Metric("unused_commitment", "Pooled money committed but not spent", MONEY_YEAR, lower_is_better=True,
            money=True),
-    Metric("committed_cost", "Unspent pooled money counted as spent", "£m a year", lower_is_better=True,
+    Metric("committed_cost", "Unspent pooled money counted as spent", MONEY_YEAR, lower_is_better=True,
            money=True),
 )
 METRIC_KEYS: tuple[str, ...] = tuple(m.key for m in METRICS)

@@ -312,7 +312,7 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
     money_rows = []
     for key in _MONEY_HEADLINES:
         row = summary.loc[key]
-        label = row["label"] + (f" (total over {years} years)" if row["unit"].endswith("over the horizon") else "")
+        label = row["label"] + (f" (total over {years} years)" if "over the horizon" in row["unit"] else "")
         money_rows.append((label, fmt.money_m(row["value"]), fmt.band(row["p10"], row["p90"], fmt.money_m) or "–"))
     bcr = summary.loc["benefit_cost_ratio"]
 

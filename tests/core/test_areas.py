@@ -107,9 +107,12 @@ def test_report_priorities_use_known_functions() -> None:
             assert priority.report in get_area(key).reports
         assert report_note(key)
     assert report_priorities("kent") == ()
-    # Areas whose priorities the project's summary does not record must not get invented ones.
-    assert report_priorities("north-yorkshire") == ()
-    assert report_priorities("devon-and-cornwall") == ()
+    # The 2018 report's recorded priorities, in its words (issue 13: seed fidelity).
+    assert [p.text for p in report_priorities("north-yorkshire")] == [
+        "Accessible justice, protecting victims and reducing reoffending"]
+    assert [p.text for p in report_priorities("devon-and-cornwall")] == ["Women offenders"]
+    assert "Reducing reoffending" in [p.text for p in report_priorities("avon-and-somerset")]
+    assert "Women and young people, as victims and as offenders" in [p.text for p in report_priorities("northumbria")]
     assert len(report_priorities("london")) >= 4
 
 
