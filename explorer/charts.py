@@ -318,7 +318,7 @@ def postcode_chart(rates: pd.DataFrame, area_name: str, average: float, presente
         "Rate": [this.before, this.after],
         "Shown": [f"{area_name}: today's arrangements", f"{area_name}: if it alone devolves"],
     })
-    x = alt.X("Rate:Q", title="Proven reoffending rate, final year", axis=alt.Axis(format=".0%"),
+    x = alt.X("Rate:Q", title="Proven reoffending rate, final year", axis=alt.Axis(format=".0%", tickMinStep=0.01),
               scale=alt.Scale(zero=False))
     ticks = alt.Chart(others).mark_tick(thickness=2, size=40 if presenter else 28, color="#9a9a9a").encode(
         x=x, tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("region:N", title="Region"),

@@ -71,9 +71,19 @@ CHART_HEIGHT_PRESENTER = 420
 FONT_SIZE = 13
 FONT_SIZE_PRESENTER = 20
 
+#: Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning: "Chance this path does
+#: worse than staying as we are" must be read in full), and values keep their full width.
+_METRIC_CSS = """
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
+[data-testid="stMetricValue"] .stMarkdownEllipsis { overflow: visible; text-overflow: clip; }
+"""
+
 BASE_CSS = """
 <style>
 .block-container { padding-top: 2.5rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.75rem; }
+""" + _METRIC_CSS + """
 </style>
 """
 
@@ -91,5 +101,6 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
 .block-container { padding-top: 1rem; max-width: 100%; }
 h1 { font-size: 2.6rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
+""" + _METRIC_CSS + """
 </style>
 """

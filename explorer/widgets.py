@@ -48,9 +48,10 @@ def _band_text(row, formatter) -> str:
 def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
     """The headline figures against the baseline, with the uncertainty range in each tooltip.
 
-    Compact (Spectrum, Funding & governance): the main outcomes, the net present value, the benefit–cost ratio and
-    the chance that this path does worse than staying as we are, in one row of six. Full (Projections): outcomes,
-    demand and public money, then value for money, then the chances, each group starting a new row.
+    Compact (Spectrum, Funding & governance): the main outcomes, the net present value and the chance that this
+    path does worse than staying as we are, in one row of five (the benefit–cost ratio is on Projections). Full
+    (Projections): outcomes, demand and public money, then value for money, then the chances, each group starting
+    a new row.
     """
     levels, summary = view.levels, view.summary
 
@@ -91,7 +92,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
         level("prison_places", "Prison places", fmt.number, lambda d: fmt.signed(d, 1)),
     ]
     if compact:
-        groups = [[*outcomes, money("npv_gbp_m", "Net present value"), ratio, chance("chance_npv_negative")]]
+        groups = [[*outcomes, money("npv_gbp_m", "Net present value"), chance("chance_npv_negative")]]
     else:
         area = summary.loc["area_net_gbp_m"]
         groups = [

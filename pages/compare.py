@@ -39,10 +39,10 @@ def rate(v: float | None) -> str:
 
 
 def points(v: float | None, signed: bool = True) -> str:
-    """A difference of two rates in percentage points, signed unless it is a distance."""
+    """A difference of two rates in percentage points ('pp'), signed unless it is a distance."""
     if v is None:
         return "–"
-    return fmt.signed(100 * v, 2, " percentage points") if signed else f"{100 * v:.2f} percentage points"
+    return fmt.signed(100 * v, 2, " pp") if signed else f"{100 * v:.2f} pp"
 
 
 def change(before: float | None, after: float | None) -> str:
@@ -157,7 +157,9 @@ with tab_lottery:
          points(lottery.std("after"), False), change(lottery.std("before"), lottery.std("after"))),
     ]
     st.dataframe(pd.DataFrame(rows, columns=["Measure", "Today's arrangements", f"If only {name} devolves",
-                                             "Change"]), hide_index=True, width="stretch")
+                                             "Change"]), hide_index=True, width="stretch",
+                 column_config={"Measure": st.column_config.TextColumn(width="large")})
+    st.caption("pp: percentage points, the difference between two reoffending rates.")
     st.altair_chart(postcode_chart(lottery.rates, name, lottery.national("after"), presenter), width="stretch")
     if not presenter:
         st.caption("Baselines are derived from Ministry of Justice regional figures shared out by population (Wales: "

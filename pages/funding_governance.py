@@ -105,4 +105,4 @@ if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
             "renewed: from then the programmes stop and momentum decays.")
 show_findings(check(sc), "funding")
-headline_metrics(run_view(sc), columns=6, compact=True)
+headline_metrics(run_view(sc), columns=5, compact=True)

@@ -40,7 +40,7 @@ with controls:
 sc = state.scenario()
 with headlines:
     show_findings(check(sc), "spectrum")
-    headline_metrics(run_view(sc), columns=3 if state.presenter() else 6, compact=True)
+    headline_metrics(run_view(sc), columns=3 if state.presenter() else 5, compact=True)
 with picture:
     st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:

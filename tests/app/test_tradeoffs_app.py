@@ -207,11 +207,11 @@ def test_compare_measures_the_postcode_lottery(make_app):
     assert rows.at[national, "Today's arrangements"] == fmt.percent(lottery.national("before"), 2)
     assert rows.at[national, f"If only {name} devolves"] == fmt.percent(lottery.national("after"), 2)
     gap = rows.at[f"{name} against England and Wales (+ above, − below)", f"If only {name} devolves"]
-    assert gap == fmt.signed(100 * lottery.gap_national("after"), 2, " percentage points")
+    assert gap == fmt.signed(100 * lottery.gap_national("after"), 2, " pp")
     spread = "Gap between the highest and lowest area"
-    assert rows.at[spread, "Today's arrangements"] == f"{100 * lottery.spread('before'):.2f} percentage points"
+    assert rows.at[spread, "Today's arrangements"] == f"{100 * lottery.spread('before'):.2f} pp"
     std = "Spread across the 43 areas (standard deviation, weighted by cohort)"
-    assert rows.at[std, f"If only {name} devolves"] == f"{100 * lottery.std('after'):.2f} percentage points"
+    assert rows.at[std, f"If only {name} devolves"] == f"{100 * lottery.std('after'):.2f} pp"
     for sentence in postcode_sentences(lottery, sc.horizon_years):
         assert any(sentence in m.value for m in at.markdown)
     data = chart_data(at, "Reoffending rate in each of the 43 areas", "Rate")
@@ -222,4 +222,4 @@ def test_postcode_lottery_is_zero_change_when_nothing_is_devolved(make_app):
     at = make_app(s="greater-manchester", p="0" * len(FUNCTION_KEYS)).run()
     at.switch_page(view("compare")).run()
     table = next(d.value for d in at.dataframe if "Measure" in d.value.columns and "Change" in d.value.columns)
-    assert set(table.Change) <= {"0.00 percentage points", "–"}
+    assert set(table.Change) <= {"0.00 pp", "–"}
