@@ -165,12 +165,11 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
     For every function and stage, the function is placed at that stage with the other functions held where the
     scenario puts them, and compared with the same scenario with that function left national: reoffences avoided
     over the horizon and net present value (£m), each with its expected value (the mean over the draws, as the
-    engine's headlines), its central value and p10 / p90 over the draws, and
-    the chance (share of draws) that the move brings more reoffences, or costs more than it brings
-    (`chance_npv_negative`). So the `national` row of every function is exactly zero, and the curve along the
-    stages shows where going further stops paying (the values fall) or becomes risky (the band crosses zero, the
-    chances rise). Every draw faces the same luck in every variant (common random numbers), so differences are
-    taken draw by draw.
+    engine's headlines), its central value and p10 / p90 over the draws, and the chance (share of draws) that the
+    move brings more reoffences, or costs more than it brings (`chance_npv_negative`). So the `national` row of
+    every function is exactly zero, and the curve along the stages shows where going further stops paying (the
+    values fall) or becomes risky (the band crosses zero, the chances rise). Every draw faces the same luck in
+    every variant (common random numbers), so differences are taken draw by draw.
 
     One `simulate_variants` call runs every distinct placement (at most 9 × 5 + 1) with `headline_only`, as `sweep`
     does, and each variant's figures come from the engine's `Run.headline_draws`.
