@@ -3,14 +3,17 @@
 Why this script exists: docs/model.md promises that a reader can reproduce any number of the model by hand.
 This script does that arithmetic for every year of ``scenarios/greater-manchester.yaml`` in plain Python floats
 (no numpy, none of the engine's functions), straight from the evidence register and the area baseline, and
-checks every hand-computed number against ``cjcore.engine.project``: control stage by stage, the chance of
-reversal, the disruption of today's provision and the fading of new effects, the places an area can add beyond
-today's national provision, the demand ratios per proven reoffence, the funding order by reoffences avoided over
-the horizon per net pound, the savings kept and reinvested in the same year, the flows and demand, the one-off
-transition and yearly governance costs, the money by agency (who puts in, who gains, what is transferred) and
-the headlines. It then writes the generated parts of docs/model.md (the worked example, the parameter table, who
-pays the national share of each function, and the warning thresholds), so the doc always quotes the engine's
-current numbers and the register's current values::
+checks every hand-computed number against ``cjcore.engine.project``: the price base (each money figure
+uplifted from its price year with HM Treasury's GDP deflator, read from the stored series), control stage by
+stage, the chance of reversal, the disruption of today's provision and the fading of new effects, the places an
+area can add beyond today's national provision, the demand ratios per proven reoffence, the funding order by
+reoffences avoided over the horizon per net pound, the savings kept and reinvested in the same year, the flows
+and demand, the one-off transition and yearly governance costs, the Green Book's optimism bias, pooled money
+committed but not spent (returned, or kept and counted as spent), the money by agency (who puts in, who gains,
+what is transferred) and the headlines, central and expected (the mean over the uncertainty draws). It then
+writes the generated parts of docs/model.md (the price table, the optimism bias parameters, who pays the national
+share of each function, the validation figures, the warning thresholds, the parameter table and the worked
+example), so the doc always quotes the engine's current numbers and the register's current values::
 
     .venv/bin/python tools/worked_example.py              # print the worked example; exit 1 if a check fails
     .venv/bin/python tools/worked_example.py --params     # print the parameter table (Markdown)
@@ -24,6 +27,8 @@ current numbers and the register's current values::
 from __future__ import annotations
 
 import argparse
+import csv
+import importlib.util
 import math
 import re
 import sys
@@ -38,10 +43,13 @@ sys.path.insert(0, str(ROOT))
 
 from cjcore import checks as checks_module  # noqa: E402
 from cjcore import engine  # noqa: E402
-from cjcore.areas import get_area  # noqa: E402
+from cjcore.areas import AREA_KEYS, get_area  # noqa: E402
 from cjcore.checks import MEANINGFUL_REACH_SHARE, check, full_reach_cost_gbp_m  # noqa: E402
 from cjcore.evidence import load_register  # noqa: E402
 from cjcore.money import net_by_agency, system_cost_per_reoffence  # noqa: E402
+from cjcore.prices import PRICE_BASE, PRICE_BASE_LABEL  # noqa: E402
+from cjcore.prices import deflators as engine_deflators  # noqa: E402
+from cjcore.prices import uplift as engine_uplift  # noqa: E402
 from cjcore.schema import Scenario  # noqa: E402
 from cjcore.story import story  # noqa: E402
 from cjcore.vocab import (  # noqa: E402
@@ -61,7 +69,10 @@ from cjcore.vocab import (  # noqa: E402
 
 DOC = ROOT / "docs" / "model.md"
 SCENARIO_FILE = ROOT / "scenarios" / "greater-manchester.yaml"
-BLOCKS = ("payers", "warnings", "parameters", "worked-example")
+DEFLATOR_FILE = ROOT / "cjcore" / "data" / "sources" / "hmt_gdp_deflator.csv"
+VALIDATION_TEST = ROOT / "tests" / "core" / "test_validation_probation.py"  # its scenario is section 5a's
+BLOCKS = ("prices", "optimism-bias", "payers", "validation", "warnings", "parameters", "worked-example")
+OPTIMISM_BIAS = ("optimism_bias_operating", "optimism_bias_transition")
 TOLERANCE = 1e-9  # relative difference allowed between a hand-computed number and the engine's
 ILLUSTRATIVE_BUDGET_GBP_M = 0.15  # a budget small enough that the funding order matters in year 1
 ASSUMPTION = ("custody_per_offence", 0.06)  # an override for the "policy or assumption" step
@@ -71,8 +82,10 @@ CHANCES = (("chance_npv_positive", "npv_gbp_m", 1), ("chance_more_reoffences", "
            ("chance_npv_negative", "npv_gbp_m", -1), ("chance_area_breaks_even", "area_net_gbp_m", 1))
 CHANCE_KEYS = tuple(c[0] for c in CHANCES)
 UNCERTAIN_HEADLINES = ("reoffences_avoided", "prison_places_avoided", "intervention_spend_gbp_m",
-                       "arrangement_costs_gbp_m", "cashable_savings_gbp_m", "economic_benefit_gbp_m", "npv_gbp_m",
-                       "benefit_cost_ratio", "area_net_gbp_m", *CHANCE_KEYS)
+                       "arrangement_costs_gbp_m", "optimism_bias_gbp_m", "committed_unused_gbp_m",
+                       "cashable_savings_gbp_m", "net_fiscal_cost_gbp_m", "economic_benefit_gbp_m",
+                       "pv_benefits_gbp_m", "pv_costs_gbp_m", "npv_gbp_m", "benefit_cost_ratio", "area_net_gbp_m",
+                       *CHANCE_KEYS)
 
 AGENCY_VOLUME = {"police": "arrests", "courts": "court_cases", "prisons": "prison_places",
                  "probation": "probation_caseload"}
@@ -101,6 +114,16 @@ def f4(x: float, sig: int = 4) -> str:
         return f"{x:,.0f}"
     decimals = sig - 1 - math.floor(math.log10(abs(x)))
     return f"{x:,.{decimals}f}"
+
+
+def pounds(x: float) -> str:
+    """£ exactly as the register gives it, with thousands separators."""
+    return f"£{x:,.0f}" if float(x).is_integer() else f"£{x:,}"
+
+
+def fy(year: str) -> str:
+    """A financial year as the doc writes it: '2011-12' -> '2011/12'."""
+    return year.replace("-", "/")
 
 
 def money_m(x: float) -> str:
@@ -141,13 +164,31 @@ def load() -> Scenario:
     return Scenario.model_validate(yaml.safe_load(SCENARIO_FILE.read_text(encoding="utf-8")))
 
 
+def deflator_index() -> dict[str, float]:
+    """HM Treasury's GDP deflator by financial year, read from the stored series (csv module, no engine code)."""
+    with DEFLATOR_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["financial_year"]: float(row["deflator_index"]) for row in csv.DictReader(handle)}
+
+
+def uplift(price_year: str | None) -> float:
+    """By hand: the factor taking £ in `price_year` prices to the price base, index(base) / index(year)."""
+    if price_year is None or price_year == PRICE_BASE:
+        return 1.0
+    index = deflator_index()
+    return index[PRICE_BASE] / index[price_year]
+
+
 def value(sc: Scenario, key: str) -> float:
-    """A parameter's central value: the scenario's override, else the register's (custody_diversion: 0)."""
+    """A parameter's central value as the model uses it.
+
+    The scenario's override as given (already in the price base), else the register's figure uplifted from its
+    price year to the price base (custody_diversion: 0).
+    """
     if key in sc.overrides:
         return float(sc.overrides[key])
     reg = load_register()
     if key in reg.parameters:
-        return reg[key].value
+        return reg[key].value * uplift(reg[key].price_year)
     if key.endswith(".custody_diversion"):
         return 0.0
     raise KeyError(key)
@@ -194,6 +235,9 @@ class Hand:
         fin = sc.funding
         self.budget = fin.pooled_budget_gbp_m if budget is None else budget
         self.eta, self.nu = fin.reinvest_share, fin.national_share
+        self.retain_unspent = fin.unspent == "retained"
+        # -- the Green Book's optimism bias on programme and governance costs, and on transition costs (3.17)
+        self.ob_op, self.ob_tr = v("optimism_bias_operating"), v("optimism_bias_transition")
         # -- demand ratios per proven reoffence (3.9)
         self.dpr = v("disposals_per_reoffence")
         self.per = {key: v(key) * self.dpr for key in DEMAND_RATIOS}
@@ -367,11 +411,19 @@ class Hand:
         reinvested = self.eta * retained
         transition = {f: self.fn[f]["transition"][t] for f in FUNCTION_KEYS}
         governance = {f: self.fn[f]["governance"][t] for f in FUNCTION_KEYS}
+        tc, gc = sum(transition.values()), sum(governance.values())
+        # Pooled money committed but not spent: the reinvested savings pay first, the pooled budget the rest.
+        pooled_used = max(0.0, spend - reinvested)
+        unused = max(0.0, pooled - pooled_used)
+        committed = unused if self.retain_unspent else 0.0
+        # Optimism bias: a share added to programme spend and governance, another to the one-off transition.
+        bias_operating, bias_transition = self.ob_op * (spend + gc), self.ob_tr * tc
         return dict(t=t, sustain=sustain, pooled=pooled, worth=worth, rows=rows, order=order,
                     retained=retained, reinvested=reinvested, spend=spend, funds=pooled + reinvested,
-                    pooled_used=spend - reinvested, lapsed=pooled - (spend - reinvested),
-                    transition_by=transition, governance_by=governance,
-                    transition=sum(transition.values()), governance=sum(governance.values()))
+                    pooled_used=pooled_used, unused=unused, committed=committed,
+                    lapsed=unused - committed, transition_by=transition, governance_by=governance,
+                    transition=tc, governance=gc, bias_operating=bias_operating, bias_transition=bias_transition,
+                    bias=bias_operating + bias_transition)
 
     # -- flows (3.13-3.15)
     def cohort_flows(self, c: str, size: float, y: dict[str, Any] | None) -> dict[str, float]:
@@ -413,28 +465,57 @@ class Hand:
         y["cor"] = {s_: sum(y[s_][c]["reoffences"] for c in COHORT_KEYS) * v("cost_per_reoffence_gbp") / 1e6
                     for s_ in ("base", "scen")}
         y["benefit"] = y["avoided"] * self.beyond + sum(y["saving"].values())
-        y["costs"] = y["spend"] + y["transition"] + y["governance"]
+        y["costs"] = y["spend"] + y["transition"] + y["governance"] + y["bias"] + y["committed"]
         m = {a: dict.fromkeys(MONEY_CATEGORY_KEYS, 0.0) for a in AGENCY_KEYS}
         spend = y["spend"]
         y["from_reinvested"] = min(spend, y["reinvested"])
         y["from_pooled"] = spend - y["from_reinvested"]
         y["pooled_share"] = y["from_pooled"] / spend if spend > 0 else 0.0
-        m[AREA]["invests"] += y["from_reinvested"] + (1 - self.nu) * y["from_pooled"]
+        # programme spend by payer: the reinvested savings and the pooled budget's local share by the area, its
+        # national share by the budget that owns each function
+        programme = dict.fromkeys(AGENCY_KEYS, 0.0)
+        programme[AREA] += y["from_reinvested"] + (1 - self.nu) * y["from_pooled"]
         y["national_by_payer"] = {}
         for row in y["rows"]:
             payer = FUNCTION_PAYER[row["d"]["function"]]
             paid = self.nu * row["spend"] * y["pooled_share"]
-            m[payer]["invests"] += paid
+            programme[payer] += paid
             if paid > 0:
                 y["national_by_payer"].setdefault(payer, []).append((row["d"]["iv"].key, paid))
         # the arrangements: governance by the area; transition split as the pooled budget is
-        m[AREA]["invests"] += y["governance"] + (1 - self.nu) * y["transition"]
+        operating = dict(programme)
+        operating[AREA] += y["governance"]
+        transition = dict.fromkeys(AGENCY_KEYS, 0.0)
+        transition[AREA] += (1 - self.nu) * y["transition"]
         y["transition_by_payer"] = {}
         for f in FUNCTION_KEYS:
             paid = self.nu * y["transition_by"][f]
-            m[FUNCTION_PAYER[f]]["invests"] += paid
+            transition[FUNCTION_PAYER[f]] += paid
             if paid > 0:
                 y["transition_by_payer"].setdefault(FUNCTION_PAYER[f], []).append((f, paid))
+        # optimism bias falls on whoever bears the cost it adjusts
+        y["bias_by"] = {a: self.ob_op * operating[a] + self.ob_tr * transition[a] for a in AGENCY_KEYS}
+        # pooled money kept unspent: the area its local share; the national share in proportion to what each
+        # national payer put into the programmes this year (equally among the placed functions' payers if none)
+        committed = dict.fromkeys(AGENCY_KEYS, 0.0)
+        y["committed_weights"] = {}
+        if y["committed"] > 0:
+            committed[AREA] += (1 - self.nu) * y["committed"]
+            payers = [a for a in AGENCY_KEYS if a in set(FUNCTION_PAYER.values())]
+            paid_in = {a: programme[a] for a in payers}
+            total_paid = sum(paid_in.values())
+            if total_paid > 0:
+                weights = {a: paid_in[a] / total_paid for a in payers}
+            else:
+                placed = {FUNCTION_PAYER[f] for f in FUNCTION_KEYS if self.sc.stage_of(f) != STAGE_KEYS[0]} \
+                    or {"central_government"}
+                weights = {a: (1.0 if a in placed else 0.0) / len(placed) for a in payers}
+            y["committed_weights"] = weights
+            for a in payers:
+                committed[a] += self.nu * y["committed"] * weights[a]
+        y["committed_by"] = committed
+        for a in AGENCY_KEYS:
+            m[a]["invests"] = operating[a] + transition[a] + y["bias_by"][a] + committed[a]
         for a in JUSTICE:
             m[a]["fiscal_cashable"] = y["saving"][a] * v(f"cashable_share_{a}")
             m[a]["fiscal_non_cashable"] = y["saving"][a] * (1 - v(f"cashable_share_{a}"))
@@ -470,6 +551,8 @@ class Hand:
         npv = self.pv_benefit - self.pv_costs
         spend = sum(y["spend"] for y in ys)
         arrangements = sum(y["transition"] + y["governance"] for y in ys)
+        bias = sum(y["bias"] for y in ys)
+        committed = sum(y["committed"] for y in ys)
         cashable = sum(y["cashable"] for y in ys)
         heads = {
             "reoffences_avoided": total("base", "reoffences") - total("scen", "reoffences"),
@@ -483,8 +566,12 @@ class Hand:
             "arrangement_costs_gbp_m": arrangements,
             "cashable_savings_gbp_m": cashable,
             "retained_savings_gbp_m": sum(y["retained"] for y in ys),
-            "net_fiscal_cost_gbp_m": spend + arrangements - cashable,
+            "committed_unused_gbp_m": sum(y["unused"] for y in ys),
+            "optimism_bias_gbp_m": bias,
+            "net_fiscal_cost_gbp_m": spend + arrangements + bias + committed - cashable,
             "economic_benefit_gbp_m": sum(y["benefit"] for y in ys),
+            "pv_benefits_gbp_m": self.pv_benefit,
+            "pv_costs_gbp_m": self.pv_costs,
             "npv_gbp_m": npv,
             "benefit_cost_ratio": self.pv_benefit / self.pv_costs if self.pv_costs > 0 else math.nan,
             "area_net_gbp_m": self.pv_area,
@@ -608,6 +695,9 @@ def compare(h: Hand, run: engine.Run, ch: Checks, prefix: str = "") -> None:
             ("reinvested savings £m", y["reinvested"], fl.reinvested_savings),
             ("transition cost £m", y["transition"], fl.transition_cost),
             ("governance cost £m", y["governance"], fl.governance_cost),
+            ("optimism bias £m", y["bias"], fl.optimism_bias),
+            ("pooled money committed but not spent £m", y["unused"], fl.unused_commitment),
+            ("unspent pooled money counted as spent £m", y["committed"], fl.committed_cost),
             ("cashable savings £m", y["cashable"], fl.cashable_savings),
             ("cost of reoffending, baseline £m", y["cor"]["base"], bl.cost_of_reoffending),
             ("cost of reoffending, scenario £m", y["cor"]["scen"], fl.cost_of_reoffending),
@@ -618,7 +708,7 @@ def compare(h: Hand, run: engine.Run, ch: Checks, prefix: str = "") -> None:
             for k_i, k in enumerate(MONEY_CATEGORY_KEYS):
                 add(f"money, year {t + 1}: {a} {k} £m", y["money"][a][k], money[0, t, a_i, k_i])
             add(f"money, year {t + 1}: {a} net £m", y["net"][a], net[0, t, a_i])
-        add(f"money, year {t + 1}: puts in adds up to spend and arrangement costs",
+        add(f"money, year {t + 1}: puts in adds up to spend, arrangement costs, optimism bias and money kept",
             sum(y["money"][a]["invests"] for a in AGENCY_KEYS), y["costs"])
         add(f"money, year {t + 1}: benefits add up to the economic benefit",
             sum(y["money"][a][k] for a in AGENCY_KEYS for k in ("fiscal_cashable", "fiscal_non_cashable",
@@ -643,7 +733,11 @@ def headline_checks(h: Hand, run: engine.Run, ch: Checks, prefix: str = "") -> N
     assert set(h.headlines) == set(engine.HEADLINE_KEYS), "a headline is not recomputed by hand"
     assert {(k, s, g) for k, s, g in CHANCES} == set(engine._CHANCES), "the chance headlines changed"
     for key, x in h.headlines.items():
-        ch.add(prefix + f"headline {key}", x, run.headline(key))
+        ch.add(prefix + f"headline {key} (central)", x, run.central_headline(key))
+    if run.draws == 0:  # without draws the expected value is the central value
+        for key in engine.HEADLINE_KEYS:
+            ch.add(prefix + f"headline {key}: expected = central without draws", run.headline(key),
+                   run.central_headline(key))
 
 
 # ----------------------------------------------------------------------------------------------- the text
@@ -668,12 +762,13 @@ def worked_example() -> tuple[str, Checks]:
       + f"; every other function `national`. Funding: £{f4(fin.pooled_budget_gbp_m)}m a year "
       f"(national share {fin.national_share:g}), agreed in year index {fin.agreed_in_year}, "
       f"{fin.settlement_years}-year settlement, renewed: {str(fin.renewed).lower()}, reinvest share "
-      f"{fin.reinvest_share:g}. Governance: `{sc.governance.model}`, agreed in year index "
-      f"{sc.governance.agreed_in_year}, five conditions {h.scores}. "
+      f"{fin.reinvest_share:g}, pooled money not spent `{fin.unspent}`. Governance: `{sc.governance.model}`, "
+      f"agreed in year index {sc.governance.agreed_in_year}, five conditions {h.scores}. "
       + ("No overrides. " if not sc.overrides else f"Overrides: {dict(sc.overrides)}. ")
       + "Steps 1–9 are year 1 (year index t = 0) unless they say otherwise, step 10 the later years and step 11 "
-      "the horizon; the script computes every year by hand. Numbers are rounded to 4 significant figures for "
-      "reading, but each step was computed from the unrounded previous step.\n")
+      "the horizon; the script computes every year by hand. Money is in " + PRICE_BASE_LABEL + " (step 5). Numbers "
+      "are rounded to 4 significant figures for reading, but each step was computed from the unrounded previous "
+      "step.\n")
 
     # -- step 1
     w("### Step 1. Baseline cohorts\n")
@@ -782,7 +877,8 @@ def worked_example() -> tuple[str, Checks]:
         w("\nInterventions of national functions have delivery 0.\n")
 
     # -- step 5
-    w("### Step 5. Additionality, and what a place costs, saves and is worth\n")
+    w("### Step 5. Prices, additionality, and what a place costs, saves and is worth\n")
+    price_base(sc, ch, w)
     rows = [[f"`{key}`", f"{v(key):g}", f"{h.dpr:g}", f4(h.per[key])] for key in DEMAND_RATIOS]
     w("*Demand ratios per proven reoffence.* The register's arrest, court, custody and probation ratios are per "
       "person formally dealt with (one per caution or court occasion); several proven offences are often dealt "
@@ -852,7 +948,10 @@ def worked_example() -> tuple[str, Checks]:
       f"{f4(y1['retained'])} = £{f4(y1['reinvested'])}m; funds available = pooled £{f4(y1['pooled'])}m + "
       f"reinvested £{f4(y1['reinvested'])}m = **£{f4(y1['funds'])}m**. Spend = £{f4(y1['spend'])}m, of which "
       f"£{f4(y1['reinvested'])}m comes from the reinvested savings and £{f4(y1['pooled_used'])}m from the pooled "
-      f"budget; the other £{f4(y1['lapsed'])}m of the pooled budget is not spent and lapses.\n")
+      f"budget; the other £{f4(y1['unused'])}m of the pooled budget is committed but not spent"
+      + (" and, with `funding.unspent: returned`, goes back to its payers at no cost (step 11 shows the deal "
+         "that keeps it).\n" if not h.retain_unspent else
+         " and, with `funding.unspent: retained`, counts as spent (step 8).\n"))
     w(f"To see the order at work, the same scenario with a pooled budget of £{ILLUSTRATIVE_BUDGET_GBP_M:g}m "
       "(computed the same way for every year and checked against the engine; year 1, only interventions with "
       "delivery are shown):\n")
@@ -991,9 +1090,21 @@ def worked_example() -> tuple[str, Checks]:
       "reversed: " + (join(tr_parts) if tr_parts else "none") + f"; total **£{f4(y1['transition'])}m**. Yearly "
       "governance: the stage's £m a year per function × still in place: " + (join(gov_parts) if gov_parts else "none")
       + f"; total **£{f4(y1['governance'])}m**.\n"
-      f"- Net fiscal cost this year = spend + arrangement costs − cashable = £{f4(y1['spend'])}m + "
-      f"£{f4(y1['transition'] + y1['governance'])}m − {money_m(y1['cashable'])} = "
-      f"{money_m(y1['spend'] + y1['transition'] + y1['governance'] - y1['cashable'])}.\n")
+      f"- Optimism bias (the Green Book's adjustment for costs that turn out higher than planned, section 3.17): "
+      f"`optimism_bias_operating` {h.ob_op:g} × (spend £{f4(y1['spend'])}m + governance £{f4(y1['governance'])}m)"
+      f" + `optimism_bias_transition` {h.ob_tr:g} × transition £{f4(y1['transition'])}m = "
+      f"£{f4(y1['bias_operating'])}m + £{f4(y1['bias_transition'])}m = **£{f4(y1['bias'])}m**, a cost like any "
+      "other in the NPV, the BCR and the net fiscal cost.\n"
+      f"- Pooled money committed but not spent = max(0, pooled − max(0, spend − reinvested)) = max(0, "
+      f"{f4(y1['pooled'])} − max(0, {f4(y1['spend'])} − {f4(y1['reinvested'])})) = £{f4(y1['unused'])}m; "
+      f"`funding.unspent` is `{sc.funding.unspent}`, so "
+      + ("it goes back to its payers and counts **£0m** as a cost (step 11 shows the deal that keeps it).\n"
+         if not h.retain_unspent else f"it is counted as spent: **£{f4(y1['committed'])}m**.\n")
+      + f"- Net fiscal cost this year = spend + arrangement costs + optimism bias + money kept unspent − cashable = "
+      f"£{f4(y1['spend'])}m + £{f4(y1['transition'] + y1['governance'])}m + £{f4(y1['bias'])}m + "
+      f"£{f4(y1['committed'])}m − {money_m(y1['cashable'])} = "
+      f"{money_m(y1['spend'] + y1['transition'] + y1['governance'] + y1['bias'] + y1['committed'] - y1['cashable'])}"
+      ".\n")
 
     # -- step 9
     w("### Step 9. Who pays and who gains in year 1\n")
@@ -1011,6 +1122,12 @@ def worked_example() -> tuple[str, Checks]:
       f"avoided × £{f4(h.beyond * 1e6)}; the area's kept savings £{f4(y1['retained'])}m are transferred from the "
       "national agencies in proportion to their cashable savings, counting only gains ("
       + ", ".join(f"{a} {f4(y1['transfer_weights'][a])}" for a in NATIONAL)
+      + f"). Optimism bias falls on whoever bears the cost it adjusts: {h.ob_op:g} × what each pays of the spend "
+      f"and governance, plus {h.ob_tr:g} × what it pays of the transition ("
+      + (join([f"{AGENCY[a].label} £{f4(x)}m" for a, x in y1["bias_by"].items() if x > 0]) or "none")
+      + (f"); the money kept unspent, £{f4(y1['committed'])}m, is put in {1 - h.nu:g} by the area and {h.nu:g} "
+         "by the national payers in proportion to what each put into the programmes this year"
+         if y1["committed"] > 0 else "")
       + "). £m:\n")
     labels = {k: MONEY_CATEGORY[k].label.lower() for k in MONEY_CATEGORY_KEYS}
     m1 = y1["money"]
@@ -1018,9 +1135,9 @@ def worked_example() -> tuple[str, Checks]:
     rows.append(["**total**"] + [f4(sum(m1[a][k] for a in AGENCY_KEYS)) for k in MONEY_CATEGORY_KEYS]
                 + [f4(sum(y1["net"][a] for a in AGENCY_KEYS))])
     w(table(["agency"] + [labels[k] for k in MONEY_CATEGORY_KEYS] + ["net"], rows))
-    w(f"\nThe columns add up to the totals: puts in = spend + arrangement costs (£{f4(y1['costs'])}m), cashable = "
-      f"the cashable savings, cashable + non-cashable + economic and social = the economic benefit "
-      f"({money_m(y1['benefit'])}), transfers = 0; so the net column adds up to benefit − spend − arrangement "
+    w(f"\nThe columns add up to the totals: puts in = spend + arrangement costs + optimism bias + money kept unspent "
+      f"(£{f4(y1['costs'])}m), cashable = the cashable savings, cashable + non-cashable + economic and social = the "
+      f"economic benefit ({money_m(y1['benefit'])}), transfers = 0; so the net column adds up to benefit − "
       "costs.\n")
 
     # -- step 10
@@ -1066,15 +1183,20 @@ def worked_example() -> tuple[str, Checks]:
     rows = []
     for y in h.years:
         rows.append([str(y["t"] + 1), str(y["t"]), f4(y["funds"]), f4(y["spend"]), f4(y["transition"]),
-                     f4(y["governance"]), f4(y["benefit"]), f4(y["factor"]), f4(y["benefit"] * y["factor"]),
+                     f4(y["governance"]), f4(y["bias"]), f4(y["unused"]), f4(y["committed"]), f4(y["costs"]),
+                     f4(y["benefit"]), f4(y["factor"]), f4(y["benefit"] * y["factor"]),
                      f4(y["costs"] * y["factor"]), f4(y["cashable"]), f4(y["retained"]), f4(y["net"][AREA]),
                      f4(y["avoided"])])
-    w("Year by year, by hand (£m; benefit as in step 8; costs = spend + transition + governance; area net by the "
-      f"rules of step 9; discount factor (1 + {dr:g})^−t):\n")
-    w(table(["year", "t", "funds", "spend", "transition", "governance", "benefit", "factor", "PV benefit",
-             "PV costs", "cashable", "retained", "area net", "reoffences avoided"], rows))
+    w("Year by year, by hand (£m in " + PRICE_BASE_LABEL + "; benefit as in step 8; costs = spend + transition + "
+      "governance + optimism bias + unspent money kept; area net by the rules of step 9; discount factor "
+      f"(1 + {dr:g})^−t):\n")
+    w(table(["year", "t", "funds", "spend", "transition", "governance", "optimism bias", "committed, not spent",
+             "of it kept", "costs", "benefit", "factor", "PV benefit", "PV costs", "cashable", "retained",
+             "area net", "reoffences avoided"], rows))
     pvb, pvc = h.pv_benefit, h.pv_costs
-    w(f"\nNPV = {f4(pvb)} − {f4(pvc)} = **{money_m(pvb - pvc)}**; BCR = "
+    w(f"\nPresent value of benefits (`pv_benefits_gbp_m`) = Σ benefit × factor = **{money_m(pvb)}**; of costs "
+      f"(`pv_costs_gbp_m`) = Σ costs × factor = **{money_m(pvc)}**. NPV = {f4(pvb)} − {f4(pvc)} = "
+      f"**{money_m(pvb - pvc)}**; BCR = "
       + (f"{f4(pvb)} / {f4(pvc)} = **{f4(pvb / pvc)}**" if pvc > 0 else "blank (no costs)")
       + f"; the area's net position = Σ area net × factor = **{money_m(h.pv_area)}**. By agency "
       "over the horizon (by hand; the same as `run.agency_summary`; £m, not discounted):\n")
@@ -1090,28 +1212,52 @@ def worked_example() -> tuple[str, Checks]:
     national = engine.project(engine.national_placements(sc), draws=0)
     ch.add("every agency nets 0 with every function national",
            float(abs(net_by_agency(national.money)).max()), 0.0)
-    w("\nThe headline figures by hand (section 3.18; each checked against `run.summary`):\n")
+    committed_money(h, ch, w)
+    w("The headline figures by hand (section 3.18; each checked against the `central` column of `run.summary`, "
+      "and, with no draws, its `value` column too):\n")
     rows = [[key, lab, f4(h.headlines[key]), unit] for key, lab, unit in engine.HEADLINES]
     w(table(["key", "headline", "value", "unit"], rows, align="llrl"))
-    w("\nWith `draws=0` each chance is 1 if its condition holds for the central figures (NPV > 0; reoffences "
-      "avoided < 0; NPV < 0; the area's net position > 0) and 0 if not. With uncertainty, "
-      f"`project(scenario, draws={DRAWS}, seed={SEED})` (row 0 is still the central estimate above; p10, median "
-      "and p90 are over the draws; a chance is the share of draws in which its condition holds):\n")
     unc = engine.project(sc, draws=DRAWS, seed=SEED)
     again = engine.project(sc, draws=DRAWS, seed=SEED)
     ch.add(f"same seed, same NPV draws (sum over {DRAWS} draws)", float(unc.headline_draws["npv_gbp_m"].sum()),
            float(again.headline_draws["npv_gbp_m"].sum()))
-    ch.add("central NPV unchanged by the draws", unc.headline("npv_gbp_m"), h.headlines["npv_gbp_m"])
+    ch.add("central NPV unchanged by the draws", unc.central_headline("npv_gbp_m"), h.headlines["npv_gbp_m"])
     for chance, source, sign in CHANCES:
         ch.add(f"{chance}: share of draws with {'−' if sign < 0 else ''}{source} > 0",
                sum(1 for x in unc.headline_draws[source][1:] if sign * x > 0) / DRAWS, unc.headline(chance))
     summary = unc.summary
+    draws = {key: [float(x) for x in unc.headline_draws[key][1:]] for key in engine.HEADLINE_KEYS}
+    expected = {key: sum(xs) / DRAWS for key, xs in draws.items()}
+    mean_pvb, mean_pvc = expected["pv_benefits_gbp_m"], expected["pv_costs_gbp_m"]
+    expected["benefit_cost_ratio"] = mean_pvb / mean_pvc if mean_pvc > 0 else math.nan
     rows = []
-    for key in UNCERTAIN_HEADLINES:
+    for key in engine.HEADLINE_KEYS:
         r_ = summary.loc[key]
-        rows.append([key, f4(r_["value"]), "", "", ""] if key in CHANCE_KEYS
-                    else [key, f4(r_["value"]), f4(r_["p10"]), f4(r_["median"]), f4(r_["p90"])])
-    w(table(["headline", "central", "p10", "median", "p90"], rows))
+        if key in CHANCE_KEYS:
+            ch.add(f"draws: {key} expected = central (a share of the draws)", float(r_["value"]), float(r_["central"]))
+        else:
+            ch.add(f"draws: {key} expected value = mean over the draws", expected[key], float(r_["value"]))
+            ch.add(f"draws: {key} central = by hand", h.headlines[key], float(r_["central"]))
+            for q, col in ((10, "p10"), (50, "median"), (90, "p90")):
+                ch.add(f"draws: {key} {col} by hand", percentile(draws[key], q), float(r_[col]))
+        if key not in UNCERTAIN_HEADLINES:
+            continue
+        rows.append([key, f4(r_["value"]), f4(r_["central"]), "", "", ""] if key in CHANCE_KEYS
+                    else [key, f4(r_["value"]), f4(r_["central"]), f4(r_["p10"]), f4(r_["median"]), f4(r_["p90"])])
+    ratios = [b / c for b, c in zip(draws["pv_benefits_gbp_m"], draws["pv_costs_gbp_m"], strict=True) if c > 0]
+    w("\nWith `draws=0` each chance is 1 if its condition holds for the central figures (NPV > 0; reoffences "
+      "avoided < 0; NPV < 0; the area's net position > 0) and 0 if not, and the expected value is the central "
+      f"value. With uncertainty, `project(scenario, draws={DRAWS}, seed={SEED})`: `value` is the expected value, "
+      f"the mean over the {DRAWS:,} draws (what the app's money cards show when the bands are on), and `central` "
+      "is row 0, every parameter at its central value (the figures above, reproduced by hand); p10, median and p90 "
+      "are over the draws (by hand: sort the draws and interpolate linearly at position q × (draws − 1)); a chance "
+      "is the share of draws in which its condition holds. The expected NPV is Σ NPV_d / "
+      f"{DRAWS:,} = {money_m(expected['npv_gbp_m'])}; the expected BCR is the ratio of the expected present values, "
+      f"{f4(mean_pvb)} / {f4(mean_pvc)} = **{f4(expected['benefit_cost_ratio'])}**"
+      + (f" (not the mean of the draws' own ratios, {f4(sum(ratios) / len(ratios))})" if ratios else "")
+      + ". The script checks every headline's expected value, central value and bands by hand against "
+      "`run.summary`:\n")
+    w(table(["headline", "expected value (`value`)", "central (`central`)", "p10", "median", "p90"], rows))
     reversal_draws(h, unc, ch, w)
 
     # -- step 12
@@ -1162,6 +1308,51 @@ def worked_example() -> tuple[str, Checks]:
       "Python, from the register and the area file) and compared each with the engine: "
       + ("all agree to a relative difference of 1e-9." if not fails else f"{len(fails)} DISAGREE.") + "\n")
     return "\n".join(out), ch
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile by linear interpolation between the sorted values (numpy's default method)."""
+    xs = sorted(values)
+    pos = q / 100 * (len(xs) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def committed_money(h: Hand, ch: Checks, w: Callable[[str], None]) -> None:
+    """The same deal keeping the pooled money it commits but does not spend (or, if it does, returning it)."""
+    sc = h.sc
+    other = "returned" if h.retain_unspent else "retained"
+    variant = sc.with_changes(funding={**sc.funding.model_dump(), "unspent": other})
+    hk = Hand(variant)
+    prefix = f"(unspent {other}) "
+    compare(hk, engine.project(variant), ch, prefix=prefix)
+    # and with nothing spent at all (governance agreed after the horizon), money kept goes to the placed payers
+    idle = variant.with_changes(funding={**variant.funding.model_dump(), "unspent": "retained"},
+                                governance={**sc.governance.model_dump(), "agreed_in_year": sc.horizon_years})
+    compare(Hand(idle), engine.project(idle), ch, prefix="(nothing spent, unspent retained) ")
+    kept, returned = (hk, h) if other == "retained" else (h, hk)
+    y1 = kept.y1
+    heads, base = kept.headlines, returned.headlines
+    weights = [f"{AGENCY[a].label} {f4(x)}" for a, x in y1["committed_weights"].items() if x > 0]
+    w(f"\n*Committed money.* Over the horizon £{f4(heads['committed_unused_gbp_m'])}m of the pooled budget is "
+      "committed but not spent (`committed_unused_gbp_m`: "
+      + ", ".join(f"year {y['t'] + 1} £{f4(y['unused'])}m" for y in kept.years)
+      + f"). This scenario's `funding.unspent` is `{sc.funding.unspent}`. "
+      + ("It goes back to its payers and costs nothing. " if not h.retain_unspent else "It counts as spent. ")
+      + f"With `unspent: retained` (the same scenario recomputed by hand for every year and checked against the "
+      f"engine) each year's unspent money counts as spent: PV costs become {money_m(heads['pv_costs_gbp_m'])} "
+      f"(against {money_m(base['pv_costs_gbp_m'])}), the NPV {money_m(heads['npv_gbp_m'])} (against "
+      f"{money_m(base['npv_gbp_m'])}), the BCR "
+      + (f"{f4(heads['benefit_cost_ratio'])}" if not math.isnan(heads["benefit_cost_ratio"]) else "blank")
+      + f", the net fiscal cost {money_m(heads['net_fiscal_cost_gbp_m'])} (against "
+      f"{money_m(base['net_fiscal_cost_gbp_m'])}) and the area's net position {money_m(heads['area_net_gbp_m'])} "
+      f"(against {money_m(base['area_net_gbp_m'])}). Its payers put it in: the area {1 - kept.nu:g} of it, and the "
+      f"national payers {kept.nu:g} of it in proportion to what each put into the programmes that year"
+      + (f" (year 1: {join(weights)})" if weights else "")
+      + ", or equally among the placed functions' payers in a year with no spend (the script checks that case "
+      "too, with the governance agreement after the horizon). Optimism bias is not added to it: it is money "
+      "already committed, not an estimate.\n")
 
 
 def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None]) -> None:
@@ -1228,7 +1419,116 @@ def derivation(h: Hand, ch: Checks, w: Callable[[str], None]) -> None:
     w("\nThe engine then works from the three counts as stored:\n")
 
 
+def price_base(sc: Scenario, ch: Checks, w: Callable[[str], None]) -> None:
+    """Step 5's price base: each money figure of the register uplifted by hand, checked against the engine."""
+    reg = load_register()
+    index = deflator_index()
+    p = engine.Params(sc.overrides, 0, None)
+    money = [q for q in reg.parameters.values() if q.price_year is not None]
+    for year, x in engine_deflators().items():
+        ch.add(f"GDP deflator {year} (the stored series)", index[year], x)
+    for year in sorted({q.price_year for q in money}):
+        ch.add(f"uplift from {year} prices", uplift(year), engine_uplift(year))
+    for q in money:
+        ch.add(f"{q.key} in {PRICE_BASE_LABEL} (Params)", value(sc, q.key), p[q.key][0])
+        ch.add(f"{q.key} in {PRICE_BASE_LABEL} (register's model_value)", q.value * uplift(q.price_year),
+               q.model_value)
+    older = [q for q in money if q.price_year != PRICE_BASE and q.key not in sc.overrides]
+    base = index[PRICE_BASE]
+    rows = [[f"`{q.key}`", pounds(q.value), fy(q.price_year), f"{index[q.price_year]:g}",
+             f"{base:g} / {index[q.price_year]:g} = {f4(uplift(q.price_year), 6)}", f"£{f4(value(sc, q.key))}"]
+            for q in older]
+    probation = next((q for q in older if q.key == "probation_cost_per_case_gbp"), older[0] if older else None)
+    w(f"*Price base.* Every money figure is in {PRICE_BASE_LABEL} (section 2a). The register states each money "
+      "figure in the prices of its own year (`price_year`), and the model multiplies it by the GDP deflator of the "
+      f"price base over that year's (`{DEFLATOR_FILE.relative_to(ROOT)}`, {fy(PRICE_BASE)} = {base:g})"
+      + (f": for example the probation cost of a case-year, {pounds(probation.value)} in "
+         f"{fy(probation.price_year)} prices, is {pounds(probation.value)} × {base:g} / "
+         f"{index[probation.price_year]:g} = **£{f4(value(sc, probation.key))}** in {PRICE_BASE_LABEL}. "
+         if probation is not None else ". ")
+      + "The register's figures from earlier years, as the model uses them:\n")
+    if rows:
+        w(table(["parameter", "register", "price year", "deflator", "uplift", f"in {PRICE_BASE_LABEL}"], rows,
+                align="lrlrrr"))
+    same = [q for q in money if q.price_year == PRICE_BASE and q.key not in sc.overrides]
+    given = [q for q in money if q.key in sc.overrides]
+    w(f"\nThe other {len(same)} money figures of the register (the court and police unit costs, the stages' "
+      f"transition and governance costs and most programmes' costs) are assumptions stated in {PRICE_BASE_LABEL}, "
+      "so their uplift is 1"
+      + (f"; the scenario's overrides of {join([f'`{q.key}`' for q in given])} are taken as given, already in "
+         f"{PRICE_BASE_LABEL}" if given else "; an override would be taken as given, already in the price base")
+      + ". Every £ below is in these prices.\n")
+
+
 # ----------------------------------------------------------------------------------------------- other blocks
+def price_table() -> str:
+    """Section 2a's generated part: the deflator series and every money parameter by price year."""
+    reg = load_register()
+    index = deflator_index()
+    base = index[PRICE_BASE]
+    money = [q for q in reg.parameters.values() if q.price_year is not None]
+    used = {q.price_year for q in money}
+    rows = [[fy(year), f"{x:g}", "1" if year == PRICE_BASE else f"{base:g} / {x:g} = {f4(base / x, 6)}",
+             ", ".join(f"`{q.key}`" for q in money if q.price_year == year) if year != PRICE_BASE
+             else f"the other {sum(1 for q in money if q.price_year == year)} (stated in {PRICE_BASE_LABEL})"]
+            for year, x in index.items() if year in used or year == PRICE_BASE]
+    years = list(index)
+    return (f"The series in `{DEFLATOR_FILE.relative_to(ROOT)}` runs from {fy(years[0])} to {fy(years[-1])}; the "
+            "years the register uses:\n\n"
+            + table(["financial year", f"GDP deflator ({fy(PRICE_BASE)} = {base:g})", f"uplift to {PRICE_BASE_LABEL}",
+                     "money parameters in that year's prices"], rows, align="lrrl") + "\n")
+
+
+def optimism_bias_list() -> str:
+    """Section 3.17's generated part: the two optimism bias parameters as the register states them."""
+    reg = load_register()
+    applies = {"optimism_bias_operating": "programme spend and governance costs",
+               "optimism_bias_transition": "one-off transition costs"}
+    out = []
+    for key in OPTIMISM_BIAS:
+        q = reg[key]
+        rng = f", range {exact(q.low)}–{exact(q.high)}" if q.low is not None else ""
+        out.append(f"- `{key}`, added to {applies[key]}: central {exact(q.value)}{rng}, {q.status}, "
+                   f"rated {q.rating}. *Source:* {' '.join(q.source.split())} *Reasoning:* "
+                   f"{' '.join(q.reasoning.split())}")
+    return "\n".join(out) + "\n"
+
+
+def validation_bullets() -> str:
+    """Section 5a's figures: the Transforming-Rehabilitation-like change of the validation test, in every area."""
+    spec = importlib.util.spec_from_file_location("test_validation_probation", VALIDATION_TEST)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    keys = ("reoffences_avoided", "arrangement_costs_gbp_m", "optimism_bias_gbp_m", "cashable_savings_gbp_m",
+            "net_fiscal_cost_gbp_m", "intervention_spend_gbp_m")
+    totals = dict.fromkeys(keys, 0.0)
+    baseline = 0.0
+    for area in AREA_KEYS:
+        run = engine.project(module.tr_like(area), draws=0)
+        baseline += float(run.baseline.reoffences[0].sum())
+        for key in keys:
+            totals[key] += run.central_headline(key)
+    extra, cost = -totals["reoffences_avoided"], totals["net_fiscal_cost_gbp_m"]
+    cashable = totals["cashable_savings_gbp_m"]
+    parts = [f"transition and governance costs {money_m(totals['arrangement_costs_gbp_m'])}",
+             f"optimism bias on them {money_m(totals['optimism_bias_gbp_m'])}"]
+    if totals["intervention_spend_gbp_m"] > 0:
+        parts.insert(0, f"spend on programmes {money_m(totals['intervention_spend_gbp_m'])}")
+    parts.append(f"less cashable savings {money_m(cashable)}" if cashable >= 0
+                 else f"{money_m(-cashable)} of extra cashable cost to justice agencies from the extra reoffences")
+    return (f"- **Direction: {'as found' if extra > 0 and cost > 0 else 'not as found'}.** Reoffences "
+            + (f"rise above staying as we are ({f4(extra, 3)} more over five years)" if extra > 0
+               else f"fall ({f4(-extra, 3)} fewer over five years)")
+            + f" and the change {'costs' if cost > 0 else 'saves'} money (net cost to the public purse "
+            f"{money_m(cost)} in {PRICE_BASE_LABEL}: {join(parts)}). With disruption and reversal switched off the "
+            "same change does nothing at all: the direction comes from the transition the model represents, not "
+            "from the baseline.\n"
+            f"- **Size: far too small.** About {'+' if extra > 0 else '−'}{f4(100 * abs(extra) / baseline, 2)}% "
+            f"reoffences against +22% reoffences per reoffender, and {money_m(cost)} against at least £467m (ours in "
+            f"{PRICE_BASE_LABEL}, the committee's in the prices of its day).\n")
+
+
 def payer_table() -> str:
     """Who pays the national share of each function's pooled money (cjcore.vocab.FUNCTION_PAYER)."""
     reg = load_register()
@@ -1301,9 +1601,14 @@ def parameter_table() -> str:
         rows = []
         for p in params:
             rng = f"{exact(p.low)}–{exact(p.high)}" if p.low is not None else ""
-            rows.append([f"`{p.key}`", p.label, exact(p.value), rng, p.unit, p.status, p.rating, short(p.source)])
-        out.append(table(["key", "label", "value", "range", "unit", "status", "rating", "source (short)"], rows,
-                         align="llrrllll"))
+            factor = uplift(p.price_year)
+            model = ("" if p.price_year is None else exact(p.value) if factor == 1
+                     else f"{f4(p.value * factor)}" + (f" ({f4(p.low * factor)}–{f4(p.high * factor)})"
+                                                        if p.low is not None else ""))
+            rows.append([f"`{p.key}`", p.label, exact(p.value), rng, p.unit, fy(p.price_year or "") or "", model,
+                         p.status, p.rating, short(p.source)])
+        out.append(table(["key", "label", "value", "range", "unit", "price year", f"in {PRICE_BASE_LABEL}",
+                          "status", "rating", "source (short)"], rows, align="llrrllrlll"))
         out.append("")
     out.append("#### Interventions (what each function unlocks)\n")
     rows = [[f"`{iv.key}`", iv.label, iv.function, ", ".join(iv.cohorts), iv.evidence_rating, short(iv.source)]
@@ -1342,7 +1647,8 @@ def render(doc: str, blocks: dict[str, str]) -> str:
 def build() -> tuple[dict[str, str], Checks]:
     """Every generated block of docs/model.md, and the hand-vs-engine checks behind the worked example."""
     text, checks = worked_example()
-    blocks = {"payers": payer_table(), "warnings": warning_table(), "parameters": parameter_table(),
+    blocks = {"prices": price_table(), "optimism-bias": optimism_bias_list(), "payers": payer_table(),
+              "validation": validation_bullets(), "warnings": warning_table(), "parameters": parameter_table(),
               "worked-example": text}
     assert tuple(blocks) == BLOCKS
     return blocks, checks
