@@ -2,7 +2,9 @@
 
 tools/worked_example.py redoes the worked example by hand (plain Python, from the register and the area file),
 compares every number with the engine, and regenerates the doc's generated blocks. Here its check runs
-in-process: every hand-vs-engine comparison must agree and the doc must equal what --write would write.
+in-process: every hand-vs-engine comparison must agree and the doc must equal what --write would write; and the
+worked example must show the Green Book appraisal by hand (the price uplift, optimism bias, committed money,
+expected and central values).
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from cjcore.evidence import load_register
+from cjcore.prices import PRICE_BASE
 
 SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "worked_example.py"
 
@@ -38,9 +43,31 @@ def test_a_wrong_engine_number_would_be_caught(worked_example: ModuleType) -> No
     assert [name for name, _, _ in checks.failures] == ["differs"]
 
 
-def test_a_stale_doc_would_be_caught(worked_example: ModuleType) -> None:
+@pytest.fixture(scope="module")
+def blocks(worked_example: ModuleType) -> dict[str, str]:
+    built, _ = worked_example.build()
+    return built
+
+
+def test_the_worked_example_shows_the_appraisal_by_hand(worked_example: ModuleType, blocks: dict[str, str]) -> None:
+    """The price uplift, optimism bias, committed money and expected values are worked through, not just checked."""
+    text = blocks["worked-example"]
+    for phrase in ("*Price base.*", worked_example.PRICE_BASE_LABEL, "Optimism bias (the Green Book",
+                   "Pooled money committed but not spent", "*Committed money.*", "`pv_costs_gbp_m`",
+                   "expected value (`value`)", "central (`central`)"):
+        assert phrase in text, phrase
+    probation = load_register()["probation_cost_per_case_gbp"]
+    if probation.price_year not in (None, PRICE_BASE):
+        index = worked_example.deflator_index()
+        by_hand = (f"{worked_example.pounds(probation.value)} × {index[PRICE_BASE]:g} / "
+                   f"{index[probation.price_year]:g} = **£{worked_example.f4(probation.model_value)}**")
+        assert by_hand in text
+    for key in worked_example.OPTIMISM_BIAS:
+        assert f"`{key}`" in blocks["optimism-bias"]
+
+
+def test_a_stale_doc_would_be_caught(worked_example: ModuleType, blocks: dict[str, str]) -> None:
     doc = worked_example.DOC.read_text(encoding="utf-8")
-    blocks, _ = worked_example.build()
     assert worked_example.render(doc, blocks) == doc
     stale = doc.replace("<!-- generated:worked-example end -->", "stale line\n<!-- generated:worked-example end -->")
     assert worked_example.render(stale, blocks) != stale
