@@ -15,6 +15,7 @@ import streamlit as st
 from cjcore.engine import sweep
 from cjcore.report import PostcodeLottery, area_baseline_rates, postcode_lottery, stage_tradeoff
 from cjcore.schema import Scenario
+from explorer.charts import tradeoff_chart
 from explorer.runview import RunView, build_run_view
 
 DRAWS = 500
@@ -63,6 +64,21 @@ def _tradeoff(key: str, draws: int, seed: int) -> pd.DataFrame:
 def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
     """What each function adds at every stage, everything else as in the scenario (`cjcore.report.stage_tradeoff`)."""
     return _tradeoff(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
+    return tradeoff_chart(_tradeoff(key, draws, seed), measure, presenter).to_dict()
+
+
+def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty: bool = True) -> dict:
+    """The trade-off chart as a Vega-Lite spec, built and checked by altair once per scenario and view.
+
+    The chart has 54 rows, nine functions and rich tooltips: building and validating it costs about as much as the
+    trade-off itself, so a rerun that does not change the scenario (Projections after Spectrum, a note typed, a
+    toggle) reuses the spec instead of paying for it again. Draw it with `st.vega_lite_chart(spec=...)`.
+    """
+    return _tradeoff_spec(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED, measure, presenter)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -11,8 +11,7 @@ from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
-from explorer.charts import tradeoff_chart
-from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_view
+from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
 from explorer.theme import CHANCE_CARDS, CHANCE_HELP, TRADEOFF_MEASURES
 
 
@@ -125,7 +124,7 @@ def show_tradeoff(key: str, uncertainty: bool = True) -> None:
         "Show", list(TRADEOFF_MEASURES), default="reoffences_avoided", key=key,
         format_func=lambda k: TRADEOFF_MEASURES[k][0]) or "reoffences_avoided"
     frame = tradeoff_view(sc, uncertainty)
-    st.altair_chart(tradeoff_chart(frame, measure, presenter), width="stretch")
+    st.vega_lite_chart(spec=tradeoff_spec(sc, measure, presenter, uncertainty), width="stretch")
     if not presenter:
         band = (f"the line is the likely range (10th to 90th percentile of {TRADEOFF_DRAWS} uncertainty draws)"
                 if uncertainty else "turn on the uncertainty bands to see the likely range")
