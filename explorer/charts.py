@@ -48,8 +48,8 @@ def _scale(mapping: Mapping[str, str], labels: Mapping[str, str]) -> alt.Scale:
     return alt.Scale(domain=[labels[k] for k in mapping], range=list(mapping.values()))
 
 
-def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None) -> alt.TopLevelMixin:
-    """Size and style a chart in one step (each altair `.configure_*` call copies the whole chart: slow)."""
+def _style(presenter: bool, height: int | None = None) -> dict:
+    """The size and style every chart shares, as top-level properties (see `_finish`)."""
     size = FONT_SIZE_PRESENTER if presenter else FONT_SIZE
     config = {
         "axis": {"labelFontSize": size, "titleFontSize": size, "labelLimit": 320},
@@ -58,10 +58,14 @@ def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None
         "title": {"fontSize": size + 3, "anchor": "start"},
         "view": {"stroke": None},
     }
-    return chart.properties(
-        height=height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), width="container",
-        # the height is the plot's own, not shared with the title, axes and legend
-        autosize={"type": "fit-x", "contains": "padding"}, config=config)
+    return {"height": height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), "width": "container",
+            # the height is the plot's own, not shared with the title, axes and legend
+            "autosize": {"type": "fit-x", "contains": "padding"}, "config": config}
+
+
+def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None) -> alt.TopLevelMixin:
+    """Size and style a chart in one step (each altair `.configure_*` call copies the whole chart: slow)."""
+    return chart.properties(**_style(presenter, height))
 
 
 def _unit_format(metric: str) -> str:
@@ -285,24 +289,29 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
                alt.Tooltip("p90:Q", title="to (p90)", format=number),
                alt.Tooltip("more_reoffences:N", title="Chance of more reoffences"),
                alt.Tooltip("npv_negative:N", title="Chance it costs more than it brings")]
-    base = alt.Chart(data).encode(y=y, yOffset=y_offset)
-    layers = []
+    # Built with constructors, not chained .encode/.properties calls: each of those deep-copies the chart, and this
+    # one has enough tooltips and scales for the copies to cost more than the figures behind it.
+    layers = [alt.Chart(mark=alt.MarkDef(type="rule", color="#1a1a1a", strokeDash=[4, 3]),
+                        encoding=alt.FacetedEncoding(x=alt.XDatum(0)))]
     if data.p10.notna().any():
-        layers.append(base.mark_rule(strokeWidth=3 if presenter else 2, color="#6E6E6E").encode(
-            x=alt.X("p10:Q"), x2=alt.X2("p90:Q")))
-    layers.append(base.mark_point(filled=True, opacity=1, stroke="#1a1a1a", strokeWidth=0.6).encode(
-        x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=number)),
+        layers.append(alt.Chart(data, mark=alt.MarkDef(type="rule", strokeWidth=3 if presenter else 2,
+                                                       color="#6E6E6E"),
+                                encoding=alt.FacetedEncoding(y=y, yOffset=y_offset, x=alt.X("p10:Q"),
+                                                             x2=alt.X2("p90:Q"))))
+    placed_legend = alt.Legend(orient="top", direction="horizontal")
+    layers.append(alt.Chart(data, mark=alt.MarkDef(type="point", filled=True, opacity=1, stroke="#1a1a1a",
+                                                   strokeWidth=0.6),
+                            encoding=alt.FacetedEncoding(
+        y=y, yOffset=y_offset, x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=number)),
         color=stage_colour,
         shape=alt.Shape("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
-                                                    range=["diamond", "circle"]), title=None,
-                      legend=alt.Legend(orient="top", direction="horizontal")),
+                                                    range=["diamond", "circle"]), title=None, legend=placed_legend),
         size=alt.Size("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
                                                   range=[420, 110] if presenter else [240, 55]), title=None,
-                      legend=alt.Legend(orient="top", direction="horizontal")),
-        tooltip=tooltip))
-    zero = alt.Chart().mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(x=alt.datum(0))
-    chart = alt.layer(zero, *layers, title=f"{TRADEOFF_TITLE}: {label.lower()}")  # one copy fewer than .properties
-    return _finish(chart, presenter, height=(78 if presenter else 50) * len(FUNCTION_KEYS))
+                      legend=placed_legend),
+        tooltip=tooltip)))
+    return alt.LayerChart(layer=layers, title=f"{TRADEOFF_TITLE}: {label.lower()}",
+                          **_style(presenter, (78 if presenter else 50) * len(FUNCTION_KEYS)))
 
 
 def postcode_chart(rates: pd.DataFrame, area_name: str, average: float, presenter: bool = False

@@ -68,7 +68,9 @@ def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
-    return tradeoff_chart(_tradeoff(key, draws, seed), measure, presenter).to_dict()
+    # altair's schema check of this fixed structure is two thirds of the cost of making the spec; it is run in
+    # tests/core/test_tradeoffs.py for every measure and mode instead of on each scenario here.
+    return tradeoff_chart(_tradeoff(key, draws, seed), measure, presenter).to_dict(validate=False)
 
 
 def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty: bool = True) -> dict:

@@ -281,3 +281,17 @@ def test_money_by_year_includes_the_arrangement_costs():
     assert {"transition_cost", "governance_cost"} <= set(money.metric)
     total = money[money.metric.isin(["transition_cost", "governance_cost"])].value.sum()
     assert total == pytest.approx(run.headline("arrangement_costs_gbp_m")) and total > 0
+
+
+@pytest.mark.parametrize("measure", TRADEOFF_MEASURES)
+@pytest.mark.parametrize("presenter", [False, True])
+def test_the_tradeoff_chart_is_a_valid_vega_lite_spec_with_or_without_bands(scenario, tradeoff, measure, presenter):
+    """The app draws the chart from a spec made without altair's schema check (explorer.runs): it is checked here."""
+    from explorer.charts import tradeoff_chart
+
+    for frame in (tradeoff, stage_tradeoff(scenario, draws=0)):
+        spec = tradeoff_chart(frame, measure, presenter).to_dict(validate=True)
+        assert spec == tradeoff_chart(frame, measure, presenter).to_dict(validate=False)
+        rows = max(spec["datasets"].values(), key=len)
+        assert len(rows) == len(FUNCTION_KEYS) * len(STAGE_KEYS)
+        assert len(spec["layer"]) == (3 if frame[f"{measure}_p10"].notna().any() else 2)
