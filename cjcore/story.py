@@ -83,8 +83,10 @@ def _deal(run: Run) -> str:
     budget = float((sc.funding.pooled_budget_gbp_m * funding_in_place(sc, sc.horizon_years)).sum())
     spend = run.summary.at["intervention_spend_gbp_m", "value"]
     if budget > 0 and spend < 0.9 * budget:
+        fate = ("is returned to those who paid it" if f.unspent == "returned" else
+                "is kept in the pooled budget and counted as spent in the appraisal")
         text += (f" Only {_money(spend)} of the {_money(budget)} pooled over the horizon is spent: the rest is more "
-                 f"than the placed functions can use at their stages, and lapses.")
+                 f"than the placed functions can use at their stages, and {fate}.")
     return text
 
 

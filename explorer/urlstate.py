@@ -13,10 +13,11 @@ import json
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import get_args
 
 from pydantic import ValidationError
 
-from cjcore.schema import Scenario
+from cjcore.schema import Funding, Scenario
 from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_KEYS
 
 DEFAULT_ORIGIN = "greater-manchester"
@@ -34,12 +35,16 @@ _FIELDS: Mapping[str, tuple[str, str, type]] = {
     "fa": ("funding", "agreed_in_year", int),
     "fr": ("funding", "renewed", bool),
     "fi": ("funding", "reinvest_share", float),
+    "fu": ("funding", "unspent", str),
     "ga": ("governance", "agreed_in_year", int),
 }
+#: The values a text field of the link may take (only `fu`, what happens to unspent pooled money, so far).
+UNSPENT_CHOICES: tuple[str, ...] = get_args(Funding.model_fields["unspent"].annotation)
 _LABELS: Mapping[str, str] = {
     "s": "scenario", "area": "area", "h": "horizon", "p": "placements", "gm": "governance model",
     "gc": "five-conditions scores", "o": "assumption overrides", "fb": "pooled budget", "fn": "national share",
     "fs": "settlement years", "fa": "funding agreement year", "fr": "renewal", "fi": "reinvested share",
+    "fu": "unspent pooled money",
     "ga": "governance agreement year", "n": "notes",
 }
 
@@ -74,7 +79,7 @@ def encode(scenario: Scenario, origin_key: str, origin: Scenario, presenter: boo
     for key, (section, name, kind) in _FIELDS.items():
         value = getattr(getattr(scenario, section), name)
         if value != getattr(getattr(origin, section), name):
-            params[key] = str(int(value)) if kind is bool else _fmt(value)
+            params[key] = str(int(value)) if kind is bool else value if kind is str else _fmt(value)
     if scenario.governance.model != origin.governance.model:
         params["gm"] = scenario.governance.model
     scores = "".join(str(getattr(scenario.governance.five_conditions, c)) for c in CONDITION_KEYS)
@@ -135,6 +140,10 @@ def _parse_scalar(text: str, kind: type) -> object:
         if text not in ("0", "1"):
             raise ValueError("expected 0 or 1")
         return text == "1"
+    if kind is str:
+        if text not in UNSPENT_CHOICES:
+            raise ValueError(f"expected one of {', '.join(UNSPENT_CHOICES)}")
+        return text
     return kind(text)
 
 

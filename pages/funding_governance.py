@@ -3,14 +3,19 @@
 import streamlit as st
 
 from cjcore.checks import check
-from cjcore.engine import agreement_start, governance_fit, readiness
+from cjcore.engine import agreement_start, funding_in_place, governance_fit, readiness
 from cjcore.evidence import parameter_value
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import MAX_AGREEMENT_YEAR, MAX_BUDGET_GBP_M, MAX_HORIZON_YEARS
 from cjcore.vocab import FIVE_CONDITIONS, GOVERNANCE, GOVERNANCE_KEYS, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
 from explorer.runs import run_view
+from explorer.urlstate import UNSPENT_CHOICES
 from explorer.widgets import headline_metrics, page_header, show_findings
+
+UNSPENT_LABELS = {"returned": "Returned to those who paid it",
+                  "retained": "Kept in the pooled budget (counts as spent)"}
 
 
 def update(section: str, name: str, value: object) -> None:
@@ -41,6 +46,13 @@ with money_col:
         "Pooled budget (£ million a year)", 0.0, MAX_BUDGET_GBP_M, float(f.pooled_budget_gbp_m), step=0.5,
         format="%.1f", key=key("f_budget"),
         help="Money pooled each year of the settlement for the devolved services, local and national together.")))
+    budget_slot = st.empty()  # filled once the run is known: how much of the committed money is used
+    update("funding", "unspent", st.radio(
+        "Unspent pooled money", UNSPENT_CHOICES, index=UNSPENT_CHOICES.index(f.unspent),
+        format_func=UNSPENT_LABELS.get, key=key("f_unspent"), horizontal=True,
+        help="Pooled money paid in but not spent in a year (more than the placed functions can use at their stages). "
+             "Returned: it goes back to those who paid it and costs nothing. Kept: it stays committed to the pooled "
+             "budget and the appraisal counts it as spent (net present value, benefit–cost ratio, who pays)."))
     update("funding", "national_share", st.slider(
         "National share of the pooled budget", 0.0, 1.0, float(f.national_share), step=0.05, key=key("f_national"),
         help="Share of the pooled budget from national departments (the rest is local).", format="%.2f"))
@@ -105,4 +117,13 @@ if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
             "renewed: from then the programmes stop and momentum decays.")
 show_findings(check(sc), "funding")
-headline_metrics(run_view(sc), columns=5, compact=True)
+view = run_view(sc)
+committed = sc.funding.pooled_budget_gbp_m * float(funding_in_place(sc, sc.horizon_years).sum())
+if committed > 0:
+    unused = view.summary.at["committed_unused_gbp_m", "value"]
+    budget_slot.caption(
+        f"**{fmt.money_m(committed - unused)} of {fmt.money_m(committed)} committed is used** over the horizon "
+        f"(expected value, {PRICE_BASE_LABEL}); the rest is "
+        + ("returned to those who paid it." if sc.funding.unspent == "returned"
+           else "kept in the pooled budget and counted as spent."))
+headline_metrics(view, columns=5, compact=True)

@@ -35,9 +35,26 @@ def test_a_link_rebuilds_the_scenario(data: dict[str, Any], extra, note_list, or
         assert decoded.scenario == scenario.with_changes(notes=[n.model_dump() for n in origin.notes])
 
 
-@given(st.dictionaries(st.sampled_from(["s", "area", "h", "p", "fb", "fn", "fs", "fa", "fr", "fi", "gm", "ga", "gc",
-                                        "o", "n", "pm", "zz"]), st.text(max_size=60), max_size=8))
+@given(st.dictionaries(st.sampled_from(["s", "area", "h", "p", "fb", "fn", "fs", "fa", "fr", "fi", "fu", "gm", "ga",
+                                        "gc", "o", "n", "pm", "zz"]), st.text(max_size=60), max_size=8))
 def test_any_tampered_link_decodes_to_a_valid_scenario(params: dict[str, str]):
     decoded = decode(params, load_builtin)
     assert isinstance(decoded.scenario, Scenario)
     assert all(isinstance(w, str) for w in decoded.warnings)
+
+
+@given(st.sampled_from(ORIGINS), st.sampled_from(["returned", "retained"]))
+def test_a_link_carries_what_happens_to_unspent_money(origin_key: str, unspent: str):
+    origin = load_builtin(origin_key)
+    scenario = origin.with_changes(funding={**origin.funding.model_dump(), "unspent": unspent})
+    params = encode(scenario, origin_key, origin)
+    assert ("fu" in params) is (unspent != origin.funding.unspent)
+    decoded = decode(params, load_builtin)
+    assert decoded.warnings == []
+    assert decoded.scenario.funding.unspent == unspent
+
+
+def test_a_bad_unspent_value_in_a_link_is_reported_and_ignored():
+    decoded = decode({"s": ORIGINS[0], "fu": "lapses"}, load_builtin)
+    assert decoded.scenario.funding.unspent == load_builtin(ORIGINS[0]).funding.unspent
+    assert any("unspent pooled money" in w for w in decoded.warnings)

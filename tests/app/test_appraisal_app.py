@@ -1,0 +1,54 @@
+"""The Green Book appraisal on screen: committed money, optimism bias, price base, expected values, evidence."""
+
+from __future__ import annotations
+
+from cjcore.engine import funding_in_place, project
+from cjcore.prices import PRICE_BASE_LABEL
+from cjcore.story import story
+from explorer import format as fmt
+from explorer.runs import DRAWS, SEED
+
+FUNDING = "pages/funding_governance.py"
+BIG_BUDGET = 200.0  # far more than the placed functions can use, so some committed money is unused
+
+
+def _funding_page(make_app, **query):
+    at = make_app(**query).run()
+    at.switch_page(FUNDING).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _used_caption(at) -> str:
+    return next(c.value for c in at.caption if "committed is used" in c.value)
+
+
+def test_unspent_money_control_changes_the_scenario_the_link_and_the_story(make_app):
+    at = _funding_page(make_app)
+    at.number_input[0].set_value(BIG_BUDGET).run()
+    radio = next(r for r in at.radio if r.label == "Unspent pooled money")
+    assert radio.value == "returned"
+    assert "returned to those who paid it" in _used_caption(at)
+    radio.set_value("retained").run()
+    assert not at.exception
+    sc = at.session_state["cj_scenario"]
+    assert sc.funding.unspent == "retained"
+    assert at.query_params["fu"] in ("retained", ["retained"])
+    run = project(sc, draws=DRAWS, seed=SEED)
+    committed = BIG_BUDGET * float(funding_in_place(sc, sc.horizon_years).sum())
+    used = committed - run.headline("committed_unused_gbp_m")
+    caption = _used_caption(at)
+    assert f"{fmt.money_m(used)} of {fmt.money_m(committed)} committed is used" in caption
+    assert PRICE_BASE_LABEL in caption and "kept in the pooled budget" in caption
+    assert run.headline("committed_unused_gbp_m") > 0
+    text = " ".join(story(run))
+    assert "kept in the pooled budget and counted as spent" in text and "lapses" not in text
+    returned = " ".join(story(project(sc.with_changes(funding={**sc.funding.model_dump(), "unspent": "returned"}),
+                                      draws=0)))
+    assert "is returned to those who paid it" in returned
+
+
+def test_a_share_link_with_unspent_money_kept_opens_with_the_control_set(make_app):
+    at = _funding_page(make_app, fu="retained")
+    assert at.session_state["cj_scenario"].funding.unspent == "retained"
+    assert next(r for r in at.radio if r.label == "Unspent pooled money").value == "retained"
