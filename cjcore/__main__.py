@@ -1,4 +1,4 @@
-"""Run the command line: ``python -m cjcore list | validate FILE... | project FILE``."""
+"""Run the command line: ``python -m cjcore list | validate FILE... | project FILE | baseline-template | ...``."""
 
 from cjcore.cli import main
 

@@ -45,9 +45,15 @@ def policy_changes(before: Scenario, after: Scenario) -> list[str]:
 
 
 def assumption_changes(before: Scenario, after: Scenario) -> list[str]:
-    """Changes to the assumptions: evidence-register overrides."""
+    """Changes to the assumptions: the area's own baseline figures, evidence-register overrides."""
     register = load_register()
     out = []
+    if before.baseline != after.baseline:
+        if after.baseline is None:
+            out.append("Own baseline figures removed: the derived area figures are used again")
+        else:
+            verb = "supplied" if before.baseline is None else "changed"
+            out.append(f"Own baseline figures {verb} (source: {after.baseline.source.strip()})")
     for key in sorted(set(before.overrides) | set(after.overrides)):
         p = register.parameters.get(key)
         a = before.overrides.get(key, p.value if p else None)

@@ -43,7 +43,7 @@ def _placed(scenario: Scenario) -> list[str]:
 
 def full_reach_cost_gbp_m(scenario: Scenario) -> float:
     """Year-1 cost (£m) of running every placed function's interventions at full reach, at central values."""
-    p = Params(scenario.overrides, draws=0, seed=None)
+    p = Params(scenario.overrides, draws=0, seed=None, baseline=scenario.baseline)
     prog = programme(p)
     placed = np.array([FUNCTION_KEYS[i] in set(_placed(scenario)) for i in prog.function_index])
     places = (prog.reach[0] * baseline_cohorts(scenario.area, p).size[0]).sum(axis=1)  # people at full reach

@@ -3,6 +3,8 @@
     python -m cjcore list
     python -m cjcore validate scenarios/*.yaml
     python -m cjcore project scenarios/greater-manchester.yaml --draws 1000 --format csv
+    python -m cjcore baseline-template > my-area.csv        # the area's own figures (docs/own-figures.md)
+    python -m cjcore baseline-yaml my-area.csv              # ... as a scenario's baseline: block
 
 Exit codes: 0 success; 1 a scenario is invalid or cannot be read; 2 the command was used wrongly. Problems go to
 stderr as plain lines (``FILE: field.path: what was given — what is allowed``), never as a traceback.
@@ -61,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     project.add_argument("--format", choices=("csv", "json", "table"), default="csv",
                          help="csv: the tidy frame; json: summary and frame; table: the summary as text "
                               "(default csv)")
+    sub.add_parser("baseline-template", help="a blank CSV file for the area's own baseline figures", description=(
+        "Print a blank CSV file for an area's own baseline figures (MoJ proven reoffending counts by age group, "
+        "optional local unit costs); the format is in docs/own-figures.md."))
+    own = sub.add_parser("baseline-yaml", help="turn an own-figures CSV file into a scenario's baseline block",
+                         description="Check an own-figures CSV file and print it as the 'baseline:' block of a "
+                                     "scenario file (problems on stderr, exit 1).")
+    own.add_argument("file", metavar="CSV")
     return parser
 
 
@@ -194,6 +203,25 @@ def _cmd_project(file: str, draws: int, seed: int, fmt: str, out: TextIO) -> int
     return 0
 
 
+# ------------------------------------------------------------------------------------------ own figures
+def _cmd_baseline_yaml(file: str, out: TextIO) -> int:
+    from cjcore.baseline_csv import MAX_CSV_BYTES, baseline_yaml, parse_baseline_csv
+
+    path = Path(file)
+    try:
+        if path.is_dir():
+            raise ScenarioError(Problem(file, "", "a folder", "an own-figures CSV file"))
+        with path.open("rb") as f:
+            data = f.read(MAX_CSV_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError(Problem(file, "", "a file that does not exist", "the path of a CSV file")) from None
+    except OSError as exc:
+        raise ScenarioError(Problem(file, "", f"a file that cannot be read ({exc.strerror})",
+                                    "a readable CSV file")) from None
+    out.write(baseline_yaml(parse_baseline_csv(data, file)))
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------- main
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
@@ -211,6 +239,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_list(out)
         if args.command == "validate":
             return _cmd_validate(args.files, out, err)
+        if args.command == "baseline-template":
+            from cjcore.baseline_csv import template_csv
+
+            out.write(template_csv())
+            return 0
+        if args.command == "baseline-yaml":
+            return _cmd_baseline_yaml(args.file, out)
         return _cmd_project(args.file, args.draws, args.seed, args.format, out)
     except ScenarioError as exc:
         err.write(str(exc) + "\n")

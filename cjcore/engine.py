@@ -17,7 +17,7 @@ import pandas as pd
 from cjcore.areas import get_area
 from cjcore.evidence import Intervention, load_register, parameter_range, parameter_value
 from cjcore.prices import PRICE_BASE_LABEL
-from cjcore.schema import Scenario
+from cjcore.schema import Scenario, SuppliedBaseline
 from cjcore.vocab import (
     ALL_COHORTS,
     COHORT_KEYS,
@@ -52,10 +52,18 @@ _PERCENTILES = (10, 50, 90)
 
 # ----------------------------------------------------------------------------------------------- inputs
 class Params:
-    """Every parameter the engine reads, as an array over draws (row 0 central), from register + overrides."""
+    """Every parameter the engine reads, as an array over draws (row 0 central), from register + overrides.
 
-    def __init__(self, overrides: Mapping[str, float], draws: int, seed: int | None) -> None:
+    `baseline`, the area's own figures supplied by the user (a scenario's `baseline`), replaces the derived cohort
+    figures in `baseline_cohorts`, and its unit costs count as overrides (in the price base).
+    """
+
+    def __init__(self, overrides: Mapping[str, float], draws: int, seed: int | None,
+                 baseline: SuppliedBaseline | None = None) -> None:
         register = load_register()
+        self.baseline = baseline
+        if baseline is not None:
+            overrides = {**baseline.unit_costs, **overrides}
         self.n = draws + 1
         self._values: dict[str, np.ndarray] = {}
         rng = np.random.default_rng(seed)
@@ -103,19 +111,26 @@ class Cohorts:
 
 
 def baseline_cohorts(area_key: str, p: Params) -> Cohorts:
-    """Split the area's published-derived groups into the model's four cohorts.
+    """Split the area's published-derived groups (or the user's own figures, `p.baseline`) into the four cohorts.
 
     The data give young people, young adults and adults 25+; adults 25+ are split into men and women with
-    women's share of offenders and the ratio of their reoffending rate to men's (both in the register).
+    women's share of offenders and the ratio of their reoffending rate to men's (both in the register). A group
+    rate so near 1 that one sex's rate would pass 1 (possible only with the user's own figures or extreme
+    overrides) caps that rate at 1 and gives the other the rest, so the group keeps exactly its reoffenders.
     """
-    groups = get_area(area_key).groups
+    groups = get_area(area_key).groups if p.baseline is None else p.baseline.groups
     yp, ya, older = groups["young_people"], groups["young_adults"], groups["adults_25plus"]
     share_w, ratio_w = p["women_share_25plus"], p["women_rate_ratio"]
     rate_men = older.rate / ((1 - share_w) + ratio_w * share_w)
+    rate_women = rate_men * ratio_w
+    with np.errstate(divide="ignore", invalid="ignore"):  # the divisions are used only where they are defined
+        rate_men, rate_women = (
+            np.where(rate_men > 1, 1.0, np.where(rate_women > 1, (older.rate - share_w) / (1 - share_w), rate_men)),
+            np.where(rate_women > 1, 1.0, np.where(rate_men > 1, (older.rate - (1 - share_w)) / share_w, rate_women)))
     ones = np.ones(p.n)
     size = np.stack([yp.offenders * ones, ya.offenders * ones, older.offenders * (1 - share_w),
                      older.offenders * share_w], axis=1)
-    rate = np.stack([yp.rate * ones, ya.rate * ones, rate_men, rate_men * ratio_w], axis=1)
+    rate = np.stack([yp.rate * ones, ya.rate * ones, rate_men, rate_women], axis=1)
     frequency = np.stack([yp.frequency * ones, ya.frequency * ones, older.frequency * ones,
                           older.frequency * ones], axis=1)
     return Cohorts(size=size, rate=rate, frequency=frequency)
@@ -728,7 +743,8 @@ class Run:
         self.flows = flows
         self.params = params
         self.draws = params.n - 1
-        #: The baseline under the register's default assumptions (the same as `baseline` without overrides).
+        #: The baseline under the register's default assumptions and the derived area figures (the same as
+        #: `baseline` without overrides or the user's own figures).
         self.default_baseline = baseline if default_baseline is None else default_baseline
 
     @cached_property
@@ -854,11 +870,12 @@ def project(scenario: Scenario, draws: int = 0, seed: int | None = None) -> Run:
     """Project a scenario against its baseline. draws=0 gives the central estimate only."""
     if draws < 0:
         raise ValueError("draws must be 0 or more")
-    params = Params(scenario.overrides, draws, seed)
+    params = Params(scenario.overrides, draws, seed, scenario.baseline)
     base = simulate(national_placements(scenario), params)
     default = None
-    if scenario.overrides:  # the baseline as it would be under the register's own assumptions
-        default = simulate(national_placements(scenario.with_changes(overrides={})), Params({}, draws, seed))
+    if scenario.overrides or scenario.baseline is not None:  # the baseline under the register's and derived figures
+        default = simulate(national_placements(scenario.with_changes(overrides={}, baseline=None)),
+                           Params({}, draws, seed))
     return Run(scenario, base, simulate(scenario, params, baseline=base), params, default)
 
 
@@ -868,7 +885,7 @@ def sweep(scenario: Scenario, function: str, draws: int = 0, seed: int | None = 
         raise ValueError(f"unknown function {function!r}; allowed: {', '.join(FUNCTION_KEYS)}")
     if draws < 0:
         raise ValueError("draws must be 0 or more")
-    params = Params(scenario.overrides, draws, seed)
+    params = Params(scenario.overrides, draws, seed, scenario.baseline)
     base = simulate_variants([national_placements(scenario)], params, headline_only=True)[0]
     variants = [scenario.with_changes(placements={**scenario.placements, function: stage}) for stage in STAGE_KEYS]
     rows = []

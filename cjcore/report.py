@@ -181,7 +181,7 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
     """
     if draws < 0:
         raise ValueError("draws must be 0 or more")
-    params = Params(scenario.overrides, draws, seed)
+    params = Params(scenario.overrides, draws, seed, scenario.baseline)
     base = simulate_variants([national_placements(scenario)], params, headline_only=True)[0]
     keys: dict[tuple[tuple[str, str], ...], int] = {}
     for function in FUNCTION_KEYS:
@@ -323,6 +323,8 @@ def area_baseline_rates(scenario: Scenario) -> pd.DataFrame:
     """Every area's final-year reoffending rate and cohort under today's arrangements.
 
     With the scenario's assumptions and horizon: its placements, funding and governance play no part in a baseline.
+    Every area, the scenario's own included, uses the derived figures (any figures the user supplied for their own
+    area are left out), so the areas compare like with like.
     """
     params = Params(scenario.overrides, 0, None)
     rows = []

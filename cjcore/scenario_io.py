@@ -412,9 +412,9 @@ def _field(model: type[BaseModel], name: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _walk(loc: Sequence[Any]) -> tuple[type[BaseModel] | None, Any]:
+def _walk(loc: Sequence[Any], root: type[BaseModel] = Scenario) -> tuple[type[BaseModel] | None, Any]:
     """The model that holds the last element of ``loc``, and that element's FieldInfo (if it is a field)."""
-    model: type[BaseModel] | None = Scenario
+    model: type[BaseModel] | None = root
     info = None
     for i, part in enumerate(loc):
         if model is None:
@@ -504,18 +504,21 @@ def _override_problems(source: str, value: Any) -> list[Problem]:
     return out
 
 
-def _schema_problem(source: str, err: Mapping[str, Any]) -> list[Problem]:
-    """Render one pydantic error as one (or, for overrides, several) problems."""
+def _schema_problem(source: str, err: Mapping[str, Any], root: type[BaseModel] = Scenario) -> list[Problem]:
+    """Render one pydantic error as one (or, for overrides, several) problems.
+
+    ``root`` is the model validated (a ``Scenario``, or e.g. a ``SuppliedBaseline`` read from a CSV file).
+    """
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     path = _path(loc)
-    model, info = _walk(loc)
+    model, info = _walk(loc, root)
     is_key = bool(loc) and loc[-1] == "[key]"
 
-    if loc == ("area",) and kind == "value_error":
+    if root is Scenario and loc == ("area",) and kind == "value_error":
         return [_area_problem(source, value)]
-    if loc == ("overrides",) and kind == "value_error" and isinstance(value, Mapping):
+    if root is Scenario and loc == ("overrides",) and kind == "value_error" and isinstance(value, Mapping):
         found = _override_problems(source, value)
         if found:
             return found
@@ -587,10 +590,11 @@ def _line_of(path: str, lines: Mapping[str, int]) -> int | None:
         path = path.rpartition(".")[0]
 
 
-def _validation_problems(exc: ValidationError, source: str, lines: Mapping[str, int]) -> list[Problem]:
+def _validation_problems(exc: ValidationError, source: str, lines: Mapping[str, int],
+                         root: type[BaseModel] = Scenario) -> list[Problem]:
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        for p in _schema_problem(source, err):
+        for p in _schema_problem(source, err, root):
             # A missing field has no line of its own: point at its parent mapping, unless that is the whole file.
             path = p.path.rpartition(".")[0] if err["type"] == "missing" else p.path
             line = _line_of(path, lines) if path else None
@@ -682,6 +686,10 @@ def _plain_data(scenario: Scenario) -> dict[str, Any]:
     data["placements"] = {f: placements[f] for f in FUNCTION_KEYS if f in placements}
     data["overrides"] = dict(sorted((data.get("overrides") or {}).items()))
     data["notes"] = [n["text"] if n["topic"] == "overall" else n for n in data.get("notes") or ()]
+    if data.get("baseline") is None:
+        data.pop("baseline", None)  # no own figures: the file says nothing about them
+    else:
+        data["baseline"] = {k: v for k, v in data["baseline"].items() if v is not None}  # unit costs left out
     return data
 
 

@@ -67,7 +67,7 @@ def test_validate_bad_files_reports_every_problem_and_exits_1(tmp_path: Path) ->
         "them all)",
         f"{worse}: funding.national_share (line 3): 2 — a number from 0 to 1",
         f"{worse}: colour (line 4): 'red' — no such field; allowed fields here: schema, name, area, description, "
-        "horizon_years, placements, funding, governance, overrides, notes",
+        "horizon_years, placements, funding, governance, baseline, overrides, notes",
     ]
     assert "Traceback" not in res.stderr
 
