@@ -38,6 +38,7 @@ from fpdf.fonts import FontFace
 from cjcore.areas import get_area, report_priorities
 from cjcore.engine import readiness
 from cjcore.evidence import STATUS_LABELS, load_register, parameter_value
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import Scenario
 from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FIVE_CONDITIONS, FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
@@ -52,6 +53,7 @@ from explorer.charts import (
     trend_chart,
 )
 from explorer.runview import RunView, build_run_view
+from explorer.theme import OPTIMISM_BIAS_LABEL
 
 #: Width (CSS pixels) of the plot area of each exported chart; "container" widths do not render offline.
 CHART_WIDTH = 560
@@ -86,8 +88,12 @@ _LEVEL_UNITS = {
     "arrests": "arrests",
     "custody_receptions": "receptions",
 }
-_MONEY_HEADLINES = ("intervention_spend_gbp_m", "arrangement_costs_gbp_m", "cashable_savings_gbp_m",
-                    "retained_savings_gbp_m", "net_fiscal_cost_gbp_m", "economic_benefit_gbp_m", "npv_gbp_m")
+_MONEY_HEADLINES = ("intervention_spend_gbp_m", "arrangement_costs_gbp_m", "optimism_bias_gbp_m",
+                    "committed_unused_gbp_m", "cashable_savings_gbp_m", "retained_savings_gbp_m",
+                    "net_fiscal_cost_gbp_m", "economic_benefit_gbp_m", "pv_benefits_gbp_m", "pv_costs_gbp_m",
+                    "npv_gbp_m")
+#: Labels the briefing's money table uses instead of the engine's, so the cost lines read as on screen.
+_MONEY_LABELS = {"optimism_bias_gbp_m": OPTIMISM_BIAS_LABEL}
 #: The chances the briefing states (shares of the uncertainty draws), in the order the Projections cards show them.
 _CHANCES = ("chance_npv_positive", "chance_npv_negative", "chance_more_reoffences", "chance_area_breaks_even")
 
@@ -215,6 +221,14 @@ def _has_bands(view: RunView) -> bool:
     return bool(view.summary["p10"].notna().any())
 
 
+def _expected_text(view: RunView) -> str:
+    """How the figures in the tables are made: expected values over the draws, or central values without draws."""
+    if not view.has_draws:
+        return "The figures are central values (every parameter at its central value): no uncertainty draws were run."
+    return (f"Each figure is the expected value (mean of {view.draws} uncertainty draws); the central value, with "
+            "every parameter at its central value, is what docs/model.md reproduces by hand.")
+
+
 def _intro(scenario: Scenario, view: RunView) -> Section:
     years = scenario.horizon_years
     ranges = ("Where a likely range is given it runs from the 10th to the 90th percentile of the uncertainty "
@@ -227,6 +241,9 @@ def _intro(scenario: Scenario, view: RunView) -> Section:
         "a baseline of today's national arrangements. The model, its data and its assumptions are those of the "
         f"devolution-spectrum explorer; the evidence caveats below say which numbers are assumptions. {ranges} "
         "The share link reopens this exact view in the explorer."
+    ), Paragraph(
+        f"All money is in {PRICE_BASE_LABEL}: figures published for other years are uplifted with HM Treasury's GDP "
+        "deflator, and costs include the Green Book's optimism bias adjustment."
     )]
     if scenario.description.strip():
         blocks += [Subheading("About this scenario"), Paragraph(scenario.description.strip())]
@@ -312,7 +329,17 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
     money_rows = []
     for key in _MONEY_HEADLINES:
         row = summary.loc[key]
-        label = row["label"] + (f" (total over {years} years)" if "over the horizon" in row["unit"] else "")
+        if key == "committed_unused_gbp_m":
+            if not row["value"] > 0:
+                continue
+            kept = scenario.funding.unspent == "retained"
+            label = (f"{row['label']} (total over {years} years; "
+                     + ("kept in the pooled budget and counted as spent)" if kept else
+                        "returned to those who paid it, not counted as a cost)"))
+        else:
+            label = _MONEY_LABELS.get(key, row["label"]) + (
+                f" (total over {years} years)" if "over the horizon" in row["unit"] else
+                " (discounted)" if "discounted" in row["unit"] else "")
         money_rows.append((label, fmt.money_m(row["value"]), fmt.band(row["p10"], row["p90"], fmt.money_m) or "–"))
     bcr = summary.loc["benefit_cost_ratio"]
 
@@ -338,7 +365,10 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
         blocks.append(Paragraph(view.jcurve))
     blocks += [
         Subheading("Money"),
-        Table(("Measure", "Central estimate", "Likely range (p10–p90)"), tuple(money_rows),
+        Paragraph(f"£m in {PRICE_BASE_LABEL}. {_expected_text(view)} Every cost is counted in the net present "
+                  "value and the benefit–cost ratio: the programmes, the transition and governance costs, optimism "
+                  "bias and any unspent pooled money kept in the pooled budget."),
+        Table(("Measure", f"Expected value (£m, {PRICE_BASE_LABEL})", "Likely range (p10–p90)"), tuple(money_rows),
               numeric=(False, True, True), widths=(4.2, 2.6, 2.6)),
     ]
     return Section("Headline results", tuple(blocks))
@@ -392,9 +422,9 @@ def _charts(view: RunView) -> Section:
         _figure(cohort_chart(view.cohorts), "Change by cohort",
                 "Change in proven reoffences over the horizon for each cohort (central estimate)."),
         _figure(money_chart(view.money), "Money, year by year",
-                "Spend on interventions, one-off transition and yearly governance costs, cashable savings, savings "
-                "retained by the area and funds available, "
-                "£m a year (central estimate)."),
+                "Spend on interventions, one-off transition and yearly governance costs, optimism bias (Green Book "
+                "adjustment), any unspent pooled money kept, cashable savings, savings retained by the area and "
+                f"funds available, £m a year in {PRICE_BASE_LABEL} (central estimate)."),
     ))
 
 

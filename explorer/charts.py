@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.vocab import (
     ALL_COHORTS,
     COHORT,
@@ -28,6 +29,7 @@ from explorer.theme import (
     FONT_SIZE_PRESENTER,
     FUNCTION_COLOURS,
     MONEY_COLOURS,
+    MONEY_LABELS,
     OKABE_ITO,
     OTHER_STAGE_LABEL,
     PLACED_LABEL,
@@ -159,13 +161,15 @@ def cohort_chart(cohorts: pd.DataFrame, presenter: bool = False) -> alt.Chart:
 
 
 def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
-    """Spend, transition and governance costs, cashable and retained savings and funds available, year by year (£m)."""
-    labels = {k: METRIC[k].label for k in MONEY_COLOURS}
+    """Costs (optimism bias and any unspent money kept included), savings and funds, year by year (£m)."""
+    shown = [k for k in MONEY_COLOURS if k in set(money.metric)]
+    colours = {k: MONEY_COLOURS[k] for k in shown}
+    labels = {k: MONEY_LABELS.get(k, METRIC[k].label) for k in shown}
     data = money.assign(Measure=money.metric.map(labels))
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title="£m a year", axis=alt.Axis(format=",.1f")),
-        color=alt.Color("Measure:N", scale=_scale(MONEY_COLOURS, labels), title=None),
+        y=alt.Y("value:Q", title=f"£m a year, {PRICE_BASE_LABEL}", axis=alt.Axis(format=",.1f")),
+        color=alt.Color("Measure:N", scale=_scale(colours, labels), title=None),
         tooltip=[alt.Tooltip("Measure:N"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("value:Q", title="£m", format=",.2f")],
     ).properties(title="Money, year by year")

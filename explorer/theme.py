@@ -33,8 +33,13 @@ STAGE_COLOURS: Mapping[str, str] = MappingProxyType(
 )
 MONEY_COLOURS: Mapping[str, str] = MappingProxyType({
     "intervention_spend": "#D55E00", "transition_cost": "#CC79A7", "governance_cost": "#E69F00",
+    "optimism_bias": "#56B4E9", "committed_cost": "#000000",
     "cashable_savings": "#009E73", "retained_savings": "#0072B2", "funds_available": "#999999",
 })
+#: How a cost line is named wherever costs are broken down (cards, money chart, briefing tables).
+OPTIMISM_BIAS_LABEL = "Optimism bias (Green Book adjustment)"
+#: Money lines whose screen label differs from the vocabulary's metric label.
+MONEY_LABELS: Mapping[str, str] = MappingProxyType({"optimism_bias": OPTIMISM_BIAS_LABEL})
 
 # --- Words the screens use for the trade-offs of moving along the spectrum (one place for each label) ----------
 #: The headline cards for the chances: the engine's headline key -> the card's label.

@@ -7,12 +7,13 @@ import math
 import streamlit as st
 
 from cjcore.areas import get_area
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
 from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
-from explorer.theme import CHANCE_CARDS, CHANCE_HELP, TRADEOFF_MEASURES
+from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL, TRADEOFF_MEASURES
 
 
 def page_header(title: str, intro: str = "") -> None:
@@ -83,7 +84,9 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
     bcr = summary.loc["benefit_cost_ratio"]
     bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
     ratio = ("Benefit–cost ratio", bcr_value, None, "off",
-             f"£ of economic benefit per £ spent, transition and governance costs included (discounted)."
+             "Present value of benefits over present value of costs (expected values, discounted, "
+             f"{PRICE_BASE_LABEL}). All costs are counted: the programmes, the transition and governance costs, "
+             "optimism bias (the Green Book adjustment) and any unspent pooled money kept in the pooled budget."
              f"{_band_text(bcr, lambda v: f'{v:.2f}')}")
     outcomes = [
         level("reoffences", "Reoffences", fmt.number, fmt.signed),
@@ -101,7 +104,10 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
              money("net_fiscal_cost_gbp_m", "Net public cost"),
              money("arrangement_costs_gbp_m", "Transition and governance costs",
                    " One-off costs of moving each function (procurement, contracts, systems, staff) and the yearly "
-                   "cost of the boards and commissioning staff the new arrangements need.")],
+                   "cost of the boards and commissioning staff the new arrangements need."),
+             money("optimism_bias_gbp_m", OPTIMISM_BIAS_LABEL,
+                   " HM Treasury's Green Book uplift for the tendency of appraisals to underestimate costs, added to "
+                   "the programme, governance and transition costs and counted in every cost figure.")],
             [money("npv_gbp_m", "Net present value"), ratio,
              ("Area's net position", fmt.money_m(area["value"]), None, "off",
               "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to it) less "

@@ -52,3 +52,37 @@ def test_a_share_link_with_unspent_money_kept_opens_with_the_control_set(make_ap
     at = _funding_page(make_app, fu="retained")
     assert at.session_state["cj_scenario"].funding.unspent == "retained"
     assert next(r for r in at.radio if r.label == "Unspent pooled money").value == "retained"
+
+
+def _charts(at) -> dict[str, dict]:
+    import json
+
+    out = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        title = spec.get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        if title is None and spec.get("layer"):
+            title = next((layer.get("title") for layer in spec["layer"] if layer.get("title")), None)
+        out[str(title)] = spec
+    return out
+
+
+def test_projections_show_optimism_bias_as_its_own_cost_and_money_in_the_price_base(make_app):
+    from explorer.theme import OPTIMISM_BIAS_LABEL
+    from tests.app.conftest import metric_values
+
+    at = make_app().run()
+    at.switch_page("pages/projections.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    sc = at.session_state["cj_scenario"]
+    run = project(sc, draws=DRAWS, seed=SEED)
+    bias = run.headline("optimism_bias_gbp_m")
+    assert bias > 0
+    assert metric_values(at)[OPTIMISM_BIAS_LABEL] == fmt.money_m(bias)
+    ratio = next(m for m in at.metric if m.label == "Benefit–cost ratio")
+    for words in ("programmes", "transition and governance", "optimism bias", "unspent pooled money kept"):
+        assert words in ratio.help
+    money = _charts(at)["Money, year by year"]
+    assert PRICE_BASE_LABEL in money["encoding"]["y"]["title"]
+    assert OPTIMISM_BIAS_LABEL in money["encoding"]["color"]["scale"]["domain"]

@@ -319,3 +319,37 @@ def test_central_estimate_only_states_no_chance(scenario):
     sc = scenario.with_changes(horizon_years=2)
     text = _parse(briefing_html(build_briefing(sc, run_view_uncached(sc, draws=0, seed=1), "", generated=DAY))).text
     assert "of uncertainty draws" not in text
+
+
+def test_briefing_states_the_price_base_once_near_the_top_and_on_every_money_table(view, page, html_text):
+    from cjcore.prices import PRICE_BASE_LABEL
+
+    intro = html_text.index("What this shows")
+    first = html_text.index(PRICE_BASE_LABEL)
+    assert first > intro and first < html_text.index("Headline results")
+    assert "HM Treasury&#x27;s GDP deflator" in html_text or "HM Treasury's GDP deflator" in html_text
+    assert f"Expected value (£m, {PRICE_BASE_LABEL})" in page.text
+    assert f"£m a year in {PRICE_BASE_LABEL}" in page.text  # the money chart's caption
+
+
+def test_briefing_shows_optimism_bias_as_its_own_cost_line_and_the_expected_values(view, page):
+    from explorer.theme import OPTIMISM_BIAS_LABEL
+
+    bias = view.summary.loc["optimism_bias_gbp_m"]
+    assert bias["value"] > 0
+    assert f"{OPTIMISM_BIAS_LABEL} (total over" in page.text
+    assert fmt.money_m(bias["value"]) in page.text
+    assert f"expected value (mean of {view.draws} uncertainty draws)" in page.text
+    assert "docs/model.md reproduces by hand" in page.text
+
+
+def test_briefing_says_what_happens_to_unspent_money(scenario):
+    for unspent, words in (("returned", "returned to those who paid it"),
+                           ("retained", "kept in the pooled budget and counted as spent")):
+        sc = scenario.with_changes(funding={**scenario.funding.model_dump(), "pooled_budget_gbp_m": 200.0,
+                                            "unspent": unspent})
+        v = run_view_uncached(sc, draws=0, seed=1)
+        assert v.summary.at["committed_unused_gbp_m", "value"] > 0
+        text = _parse(briefing_html(build_briefing(sc, v, SHARE_LINK, generated=DAY))).text
+        assert words in text
+        assert "lapses" not in text
