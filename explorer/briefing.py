@@ -401,12 +401,13 @@ def _who_pays(view: RunView) -> Section:
     return Section("Who pays and who gains", (
         Paragraph("Each agency's share of the spend, what it gets back (cashable and non-cashable savings, economic "
                   "and social benefits, and savings the deal transfers to the area) and its net position over the "
-                  "horizon (central estimate, undiscounted). Local authorities and the NHS show no savings: no unit "
+                  f"horizon (central estimate, undiscounted, £m in {PRICE_BASE_LABEL}). Local authorities and the "
+                  "NHS show no savings: no unit "
                   "cost of their demand is in our data set."),
         Table(("Agency", "Puts in", "Gets back", "Net", "Pays back"), tuple(rows),
               numeric=(False, True, True, True, True), widths=(3.2, 1.3, 1.3, 1.3, 1.1)),
         _figure(agency_chart(view.agencies), "Who pays and who gains",
-                "£m over the horizon; the black tick is each agency's net position."),
+                f"£m over the horizon, {PRICE_BASE_LABEL}; the black tick is each agency's net position."),
     ))
 
 

@@ -250,7 +250,8 @@ def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
                       for name, values in parts], ignore_index=True)
     colours = ["#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#E69F00"]
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("sum(£m):Q", title="£m over the horizon (puts in ← 0 → gets back)", axis=alt.Axis(format=",.1f")),
+        x=alt.X("sum(£m):Q", title=f"£m over the horizon, {PRICE_BASE_LABEL} (puts in ← 0 → gets back)",
+                axis=alt.Axis(format=",.1f")),
         y=alt.Y("Agency:N", sort=order, title=None),
         color=alt.Color("Flow:N", scale=alt.Scale(domain=[p[0] for p in parts], range=colours), title=None),
         tooltip=[alt.Tooltip("Agency:N"), alt.Tooltip("Flow:N"), alt.Tooltip("£m:Q", format=",.2f")],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.vocab import (
     COHORT_KEYS,
     FUNCTION_KEYS,
@@ -65,7 +66,7 @@ CHANCE_HELP: Mapping[str, str] = MappingProxyType({
 #: The stage trade-off chart's measures: key of `cjcore.report.stage_tradeoff` -> (label, axis title, number format).
 TRADEOFF_MEASURES: Mapping[str, tuple[str, str, str]] = MappingProxyType({
     "reoffences_avoided": ("Reoffences avoided", "Reoffences avoided over the horizon", ",.0f"),
-    "npv_gbp_m": ("Net present value", "Net present value, £m", ",.1f"),
+    "npv_gbp_m": ("Net present value", f"Net present value, £m, {PRICE_BASE_LABEL}", ",.1f"),
 })
 TRADEOFF_TITLE = "What each function adds at each stage"
 PLACED_LABEL = "Where it is placed now"

@@ -45,6 +45,15 @@ def _band_text(row, formatter) -> str:
     return f" Likely range (p10–p90): {text}." if text else ""
 
 
+def expected_text(view: RunView, row, formatter) -> str:
+    """How a headline figure is made: the expected value over the draws, with the central value beside it."""
+    central = formatter(row["central"])
+    if not view.has_draws:
+        return f" Central value (every parameter at its central value): {central}."
+    return (f" Expected value (mean of {view.draws} draws); the central value, every parameter at its central value "
+            f"and what docs/model.md reproduces by hand, is {central}.")
+
+
 def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
     """The headline figures against the baseline, with the uncertainty range in each tooltip.
 
@@ -70,7 +79,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
     def money(key: str, label: str, extra: str = "") -> tuple:
         row = summary.loc[key]
         return (label, fmt.money_m(row["value"]), None, "off", f"{row['label']}, {row['unit']}.{extra}"
-                f"{_band_text(row, fmt.money_m)}")
+                f"{expected_text(view, row, fmt.money_m)}{_band_text(row, fmt.money_m)}")
 
     def chance(key: str) -> tuple:
         if not view.has_draws:
@@ -87,7 +96,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
              "Present value of benefits over present value of costs (expected values, discounted, "
              f"{PRICE_BASE_LABEL}). All costs are counted: the programmes, the transition and governance costs, "
              "optimism bias (the Green Book adjustment) and any unspent pooled money kept in the pooled budget."
-             f"{_band_text(bcr, lambda v: f'{v:.2f}')}")
+             f"{expected_text(view, bcr, lambda v: f'{v:.2f}')}{_band_text(bcr, lambda v: f'{v:.2f}')}")
     outcomes = [
         level("reoffences", "Reoffences", fmt.number, fmt.signed),
         level("reoffending_rate", "Reoffending rate", rate_pct, lambda d: fmt.signed(100 * d, 2, " pp")),
@@ -111,7 +120,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
             [money("npv_gbp_m", "Net present value"), ratio,
              ("Area's net position", fmt.money_m(area["value"]), None, "off",
               "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to it) less "
-              f"what it puts in, discounted.{_band_text(area, fmt.money_m)}")],
+              f"what it puts in, discounted.{expected_text(view, area, fmt.money_m)}{_band_text(area, fmt.money_m)}")],
             [chance(key) for key in CHANCE_CARDS],
         ]
     for items in groups:

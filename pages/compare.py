@@ -5,6 +5,7 @@ import streamlit as st
 
 from cjcore.areas import AREA_KEYS, REPORT_AREAS, get_area
 from cjcore.engine import HEADLINES
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.report import per_thousand_offenders, side_by_side
 from cjcore.story import postcode_sentences
 from cjcore.vocab import DEMAND_METRICS, FUNCTION, FUNCTION_KEYS, STAGE
@@ -75,8 +76,8 @@ with tab_scenarios:
         differences = tuple(c for c in table.columns if c.startswith("Difference:"))
         st.dataframe(as_text(table, TABLE_KEYS, differences), width="stretch")
         st.caption("Each option is compared with its own area's baseline, so options in different areas can be "
-                   "set side by side. Money in £m; a chance is the share of uncertainty draws, and a difference "
-                   "between two chances is in percentage points (pp).")
+                   f"set side by side. Money in £m, {PRICE_BASE_LABEL}; a chance is the share of uncertainty draws, "
+                   "and a difference between two chances is in percentage points (pp).")
         frames = {name: view.frame for name, view in runs.items()}
         cols = st.columns(1 if presenter else 2)
         for i, metric in enumerate(("reoffences", "reoffending_rate", *DEMAND_METRICS)):

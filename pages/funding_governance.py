@@ -43,8 +43,8 @@ with money_col:
     st.subheader("Funding")
     f = sc.funding
     update("funding", "pooled_budget_gbp_m", float(st.number_input(
-        "Pooled budget (£ million a year)", 0.0, MAX_BUDGET_GBP_M, float(f.pooled_budget_gbp_m), step=0.5,
-        format="%.1f", key=key("f_budget"),
+        f"Pooled budget (£ million a year, {PRICE_BASE_LABEL})", 0.0, MAX_BUDGET_GBP_M, float(f.pooled_budget_gbp_m),
+        step=0.5, format="%.1f", key=key("f_budget"),
         help="Money pooled each year of the settlement for the devolved services, local and national together.")))
     budget_slot = st.empty()  # filled once the run is known: how much of the committed money is used
     update("funding", "unspent", st.radio(

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from cjcore.checks import check
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.vocab import DEMAND_METRICS, METRIC, MONEY_CATEGORY
 from explorer import state
 from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, trend_chart
-from explorer.runs import run_view
+from explorer.runs import DRAWS, run_view
 from explorer.widgets import (
     headline_metrics,
     page_header,
@@ -20,11 +21,13 @@ from explorer.widgets import (
 page_header(
     "Projections",
     "The scenario against the baseline of today's arrangements. Shaded bands show the likely range "
-    "(10th to 90th percentile of 500 uncertainty draws over effect sizes and costs).",
+    f"(10th to 90th percentile of {DRAWS} uncertainty draws over effect sizes and costs); the money and "
+    f"value-for-money cards show the expected value (mean of {DRAWS} draws), and each card's help gives the central "
+    "value (every parameter at its central value) that docs/model.md reproduces by hand.",
 )
 presenter = state.presenter()
 uncertainty = st.toggle("Show uncertainty bands", value=True, key="proj_uncertainty",
-                        help="Runs 500 draws of the uncertain parameters (seeded, so the same every time).")
+                        help=f"Runs {DRAWS} draws of the uncertain parameters (seeded, so the same every time).")
 sc = state.scenario()
 view = run_view(sc, uncertainty)
 show_findings(check(sc))
@@ -53,8 +56,9 @@ if not presenter:
                 "no unit cost of their demand is in our data set.")
 st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
 agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
-    "label": "Agency", **{k: f"{MONEY_CATEGORY[k].label} (£m)" for k in MONEY_CATEGORY},
-    "gets_back": "Gets back (£m)", "net": "Net (£m)", "return_on_investment": "Return on investment",
+    "label": "Agency", **{k: f"{MONEY_CATEGORY[k].label} (£m, {PRICE_BASE_LABEL})" for k in MONEY_CATEGORY},
+    "gets_back": f"Gets back (£m, {PRICE_BASE_LABEL})", "net": f"Net (£m, {PRICE_BASE_LABEL})",
+    "return_on_investment": "Return on investment",
     "payback_year": "Pays back in year"})
 st.dataframe(agency_table, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.2f") for c in agency_table.columns[1:-1]})

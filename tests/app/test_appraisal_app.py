@@ -86,3 +86,27 @@ def test_projections_show_optimism_bias_as_its_own_cost_and_money_in_the_price_b
     money = _charts(at)["Money, year by year"]
     assert PRICE_BASE_LABEL in money["encoding"]["y"]["title"]
     assert OPTIMISM_BIAS_LABEL in money["encoding"]["color"]["scale"]["domain"]
+
+
+def test_money_cards_show_the_expected_value_and_name_the_central_one(make_app):
+    at = make_app().run()
+    at.switch_page("pages/projections.py").run()
+    sc = at.session_state["cj_scenario"]
+    run = project(sc, draws=DRAWS, seed=SEED)
+    card = next(m for m in at.metric if m.label == "Net present value")
+    assert card.value == fmt.money_m(run.headline("npv_gbp_m"))
+    assert f"Expected value (mean of {DRAWS} draws)" in card.help
+    assert fmt.money_m(run.central_headline("npv_gbp_m")) in card.help and "docs/model.md" in card.help
+    assert run.headline("npv_gbp_m") != run.central_headline("npv_gbp_m")
+
+
+def test_money_on_screen_states_the_price_base(make_app):
+    at = make_app().run()
+    at.switch_page("pages/projections.py").run()
+    charts = _charts(at)
+    assert PRICE_BASE_LABEL in charts["Who pays and who gains (black tick: net)"]["layer"][0]["encoding"]["x"]["title"]
+    agency_table = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
+    money_columns = [c for c in agency_table.columns if "£m" in c]
+    assert money_columns and all(PRICE_BASE_LABEL in c for c in money_columns)
+    at.switch_page(FUNDING).run()
+    assert PRICE_BASE_LABEL in at.number_input[0].label
