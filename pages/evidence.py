@@ -6,6 +6,7 @@ import streamlit as st
 from cjcore.areas import get_area
 from cjcore.checks import check
 from cjcore.evidence import STATUS_LABELS, load_register
+from cjcore.prices import PRICE_BASE_LABEL
 from explorer import state
 from explorer.widgets import page_header, show_findings
 
@@ -17,14 +18,24 @@ page_header(
 )
 sc = state.scenario()
 register = load_register()
+USED = f"Value used (money in {PRICE_BASE_LABEL})"
+REGISTER_VALUE = "Value in the register"
+PRICE_YEAR = "Price year"
+UPLIFT = f"Uplift to {PRICE_BASE_LABEL}"
+RANGE_USED = f"Range used (money in {PRICE_BASE_LABEL})"
+NUMBERS = [USED, REGISTER_VALUE, UPLIFT]
 rows = []
 for p in register.parameters.values():
     overridden = p.key in sc.overrides
+    model_range = p.model_range
     rows.append({
         "Parameter": p.label,
-        "Value": sc.overrides[p.key] if overridden else p.value,
-        "Default": p.value,
-        "Range": f"{p.low:g} to {p.high:g}" if p.ranged else "",
+        USED: sc.overrides[p.key] if overridden else p.model_value,
+        REGISTER_VALUE: p.value,
+        PRICE_YEAR: p.price_year.replace("-", "/") if p.price_year else "",
+        UPLIFT: p.factor if p.price_year else None,
+        RANGE_USED: f"{model_range[0]:,.4g} to {model_range[1]:,.4g}" if model_range else "",
+        "Register range": f"{p.low:g} to {p.high:g}" if p.ranged else "",
         "Unit": p.unit,
         "Status": STATUS_LABELS[p.status],
         "Evidence rating": p.rating,
@@ -41,14 +52,21 @@ statuses = status.multiselect("Status", list(STATUS_LABELS.values()), default=li
                               key="ev_status")
 shown = table[table.Status.isin(statuses)]
 if query:
-    text = shown.drop(columns=["Value", "Default"]).astype(str).agg(" ".join, axis=1).str.lower()
+    text = shown.drop(columns=NUMBERS).astype(str).agg(" ".join, axis=1).str.lower()
     shown = shown[text.str.contains(query.lower(), regex=False)]
 counts = table.Status.value_counts()
 st.caption(" · ".join(f"{label}: {counts.get(label, 0)}" for label in STATUS_LABELS.values())
            + f" · showing {len(shown)} of {len(table)}")
 st.dataframe(shown, hide_index=True, width="stretch", height=520,
              column_config={"Source": st.column_config.TextColumn(width="large"),
-                            "Reasoning": st.column_config.TextColumn(width="large")})
+                            "Reasoning": st.column_config.TextColumn(width="large"),
+                            UPLIFT: st.column_config.NumberColumn(format="× %.3f")})
+st.caption(
+    f"Money figures are recorded in the register in the prices of their **price year** and the model uplifts them to "
+    f"{PRICE_BASE_LABEL} with HM Treasury's GDP deflator (the uplift column); a changed assumption is taken in "
+    f"{PRICE_BASE_LABEL}. Evidence ratings are as the register records them. The **central value** of every figure on "
+    "screen runs each parameter at its central value: it is what docs/model.md reproduces by hand. The headline cards "
+    "show the **expected value**, the mean over the uncertainty draws across each parameter's range.")
 
 st.subheader("Change an assumption")
 st.caption("Assumptions are kept apart from the policy choices: changing one moves the baseline too, and the "
@@ -59,13 +77,17 @@ key = pick.selectbox("Parameter", list(register.parameters), key=state.widget_ke
                      format_func=lambda k: f"{register[k].label} ({register[k].unit})")
 param = register[key]
 low, high = param.bounds
+default_prices = (f" in {PRICE_BASE_LABEL} ({param.value:g} in {param.price_year.replace('-', '/')} prices); a new "
+                  f"value is taken in {PRICE_BASE_LABEL}" if param.price_year else "")
 new_value = value_col.number_input(
-    "New value", min_value=float(low), max_value=float(high), value=float(sc.overrides.get(key, param.value)),
+    "New value", min_value=float(low), max_value=float(high),
+    value=float(min(max(sc.overrides.get(key, param.model_value), low), high)),
     key=state.widget_key(f"ev_value_{key}"), format="%g",
-    help=f"Default {param.value:g}; allowed {low:g} to {high:g}. {STATUS_LABELS[param.status]}: {param.source}")
+    help=f"Default {param.model_value:g}{default_prices}; allowed {low:g} to {high:g}. "
+         f"{STATUS_LABELS[param.status]}: {param.source}")
 if apply_col.button("Apply", key="ev_apply", width="stretch"):
     overrides = {**sc.overrides, key: new_value}
-    if new_value == param.value:
+    if new_value == param.model_value:
         overrides.pop(key)
     state.replace(sc.with_changes(overrides=overrides))
     st.rerun()
@@ -74,7 +96,8 @@ if sc.overrides:
     for k, v in sorted(sc.overrides.items()):
         text, reset = st.columns([6, 1], vertical_alignment="center")
         p = register.parameters.get(k)
-        text.markdown(f"- {p.label if p else k}: default {p.value:g} → **{v:g}** {p.unit if p else ''}")
+        text.markdown(f"- {p.label if p else k}: default {p.model_value if p else 0:g} → **{v:g}** "
+                      f"{p.unit if p else ''}{f' ({PRICE_BASE_LABEL})' if p and p.price_year else ''}")
         if reset.button("Reset", key=f"ev_reset_{k}", width="stretch"):
             state.replace(sc.with_changes(overrides={o: x for o, x in sc.overrides.items() if o != k}))
             st.rerun()

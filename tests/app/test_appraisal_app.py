@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cjcore.engine import funding_in_place, project
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.story import story
@@ -110,3 +112,25 @@ def test_money_on_screen_states_the_price_base(make_app):
     assert money_columns and all(PRICE_BASE_LABEL in c for c in money_columns)
     at.switch_page(FUNDING).run()
     assert PRICE_BASE_LABEL in at.number_input[0].label
+
+
+def test_evidence_shows_each_money_parameter_in_its_price_year_and_in_the_price_base(make_app):
+    from cjcore.evidence import load_register
+
+    at = make_app().run()
+    at.switch_page("pages/evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value.set_index("Key")
+    used = f"Value used (money in {PRICE_BASE_LABEL})"
+    money = [p for p in load_register().parameters.values() if p.price_year]
+    assert money
+    for p in money:
+        row = table.loc[p.key]
+        assert row["Price year"] == p.price_year.replace("-", "/")
+        assert row[used] == pytest.approx(p.model_value)
+        assert row["Value in the register"] == p.value
+        assert row[f"Uplift to {PRICE_BASE_LABEL}"] == pytest.approx(p.factor)
+        assert row["Evidence rating"] == p.rating
+    plain = next(p for p in load_register().parameters.values() if not p.price_year)
+    assert table.loc[plain.key, "Price year"] == "" and table.loc[plain.key, used] == plain.value
+    assert any("docs/model.md reproduces by hand" in c.value for c in at.caption)
