@@ -172,24 +172,27 @@ def tradeoff_sentences(tradeoff: pd.DataFrame, horizon_years: int) -> list[str]:
     net present value against leaving it national, the stage that would avoid the most reoffences if that is not
     the placed one, and the chances of doing worse than leaving it national when there are draws.
     """
+    by_function: dict[str, dict[str, dict]] = {}
+    for record in tradeoff.to_dict("records"):  # plain dicts: a page redraws this on every stage move
+        by_function.setdefault(record["function"], {})[record["stage"]] = record
     out = []
     for function in FUNCTION_KEYS:
-        rows = tradeoff[tradeoff.function == function].set_index("stage")
-        placed = rows.index[rows.current][0]
+        rows = by_function[function]
+        placed = next(stage for stage, r in rows.items() if r["current"])
         if placed == STAGE_KEYS[0]:
             continue
-        row = rows.loc[placed]
+        row = rows[placed]
         name, stage = FUNCTION[function].label, STAGE[placed].label.lower()
-        text = (f"{name} at {stage}: about {row.reoffences_avoided:,.0f} reoffences avoided over {horizon_years} "
-                f"years and {_money(row.npv_gbp_m)} net present value, against leaving it national.")
-        best = rows.reoffences_avoided.idxmax()
-        if best != placed and rows.at[best, "reoffences_avoided"] > row.reoffences_avoided + 0.5:
+        text = (f"{name} at {stage}: about {row['reoffences_avoided']:,.0f} reoffences avoided over {horizon_years} "
+                f"years and {_money(row['npv_gbp_m'])} net present value, against leaving it national.")
+        best = max(STAGE_KEYS, key=lambda s: rows[s]["reoffences_avoided"])
+        if best != placed and rows[best]["reoffences_avoided"] > row["reoffences_avoided"] + 0.5:
             further = STAGE_KEYS.index(best) < STAGE_KEYS.index(placed)
             text += (f" {'Going this far costs reoffences: it' if further else 'It'} would avoid the most at "
-                     f"{STAGE[best].label.lower()} (about {rows.at[best, 'reoffences_avoided']:,.0f}).")
-        if not math.isnan(row.reoffences_avoided_p10):
-            text += (f" Chance of more reoffences than leaving it national: {_percent(row.chance_more_reoffences)};"
-                     f" of costing more than it brings: {_percent(row.chance_npv_negative)}.")
+                     f"{STAGE[best].label.lower()} (about {rows[best]['reoffences_avoided']:,.0f}).")
+        if not math.isnan(row["reoffences_avoided_p10"]):
+            text += (f" Chance of more reoffences than leaving it national: {_percent(row['chance_more_reoffences'])};"
+                     f" of costing more than it brings: {_percent(row['chance_npv_negative'])}.")
         out.append(text)
     return out
 
