@@ -1,12 +1,18 @@
 """Evidence: every parameter with its value, range, source and status, and how the area baseline was made."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from cjcore.areas import get_area
+from cjcore.baseline_csv import parse_baseline_csv, template_csv
 from cjcore.checks import check
 from cjcore.evidence import STATUS_LABELS, load_register
+from cjcore.own_figures import baseline_comparison, supplied_label
 from cjcore.prices import PRICE_BASE_LABEL
+from cjcore.scenario_io import ScenarioError
 from explorer import state
 from explorer.widgets import page_header, show_findings
 
@@ -122,3 +128,48 @@ st.dataframe(baseline, hide_index=True, width="stretch",
                             "Reoffences per reoffender": st.column_config.NumberColumn(format="%.2f")})
 st.caption("Adults 25+ are split into men and women in the model with the register's women_share_25plus and "
            "women_rate_ratio. Governance: " + (area.governance_note or area.governance))
+
+st.subheader("The area's own figures")
+st.markdown("If the area's analysts hold its own proven-reoffending counts (the MoJ geographic data tool) or local "
+            f"unit costs, fill in the template and upload it: the model then starts from those figures instead of "
+            f"the derived ones above. Unit costs are taken in {PRICE_BASE_LABEL}.")
+template_col, upload_col = st.columns([1, 3], vertical_alignment="bottom")
+template_col.download_button("Download a template CSV", template_csv().encode("utf-8"),
+                             file_name="own-figures-template.csv", mime="text/csv", on_click="ignore",
+                             key="ev_own_template")
+own_upload = upload_col.file_uploader("Upload the area's own figures (.csv, up to 1 MB)", type=["csv"],
+                                      key=state.widget_key("ev_own_upload"))
+if own_upload is not None:
+    own_data = own_upload.getvalue()
+    try:
+        supplied = parse_baseline_csv(own_data, own_upload.name)
+    except ScenarioError as exc:
+        st.error("These figures cannot be used yet:\n\n" + "\n".join(f"- {line}" for line in exc.problems))
+    else:
+        digest = hashlib.sha256(own_data).hexdigest()
+        if st.session_state.get("cj_last_own_figures") != digest:
+            st.session_state["cj_last_own_figures"] = digest
+            try:
+                with_own = sc.with_changes(baseline=supplied.model_dump())
+            except ValidationError as exc:
+                st.error("These figures cannot be used with this scenario:\n\n" + "\n".join(
+                    f"- {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10]))
+            else:
+                state.replace(with_own)
+                st.rerun()
+if sc.baseline is not None:
+    comparison = baseline_comparison(sc.area, sc.baseline)
+    comparison = comparison[comparison.supplied.notna()]
+    st.markdown(f"**The model runs on the figures {supplied_label(sc.baseline)}.**")
+    st.dataframe(pd.DataFrame({
+        "Group": comparison.group_label, "Figure": comparison.label, "Unit": comparison.unit,
+        "Derived": comparison.derived, "Supplied by the user": comparison.supplied,
+        "Difference": comparison.relative_change, "Source": comparison.source,
+    }), hide_index=True, width="stretch",
+        column_config={"Derived": st.column_config.NumberColumn(format="%.4g"),
+                       "Supplied by the user": st.column_config.NumberColumn(format="%.4g"),
+                       "Difference": st.column_config.NumberColumn(format="percent")})
+    if st.button("Remove the area's own figures (back to the derived baseline)", key="ev_own_remove"):
+        st.session_state.pop("cj_last_own_figures", None)
+        state.replace(sc.with_changes(baseline=None))
+        st.rerun()

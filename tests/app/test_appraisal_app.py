@@ -134,3 +134,49 @@ def test_evidence_shows_each_money_parameter_in_its_price_year_and_in_the_price_
     plain = next(p for p in load_register().parameters.values() if not p.price_year)
     assert table.loc[plain.key, "Price year"] == "" and table.loc[plain.key, used] == plain.value
     assert any("docs/model.md reproduces by hand" in c.value for c in at.caption)
+
+
+OWN_FIGURES = (b"# source: MoJ proven reoffending geographic data tool, Apr 2021-Mar 2022 cohort\n"
+               b"group,offenders,reoffenders,reoffences\n"
+               b"young_people,850,290,1050\nyoung_adults,3100,820,2600\nadults_25plus,9400,2450,8900\n")
+
+
+def test_the_areas_own_figures_can_be_uploaded_shown_beside_the_derived_ones_and_removed(make_app):
+    from cjcore.baseline_csv import parse_baseline_csv, template_csv
+    from cjcore.own_figures import SUPPLIED_LABEL, baseline_comparison
+
+    at = make_app().run()
+    at.switch_page("pages/evidence.py").run()
+    template = next(b for b in at.get("download_button") if "template" in b.proto.label.lower())
+    assert template.proto.label == "Download a template CSV"
+    assert template_csv()  # the button serves the core's template
+    uploader = next(u for u in at.file_uploader if "own figures" in u.label)
+    uploader.upload("own.csv", OWN_FIGURES, "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    sc = at.session_state["cj_scenario"]
+    assert sc.baseline == parse_baseline_csv(OWN_FIGURES, "own.csv")
+    shown = next(d.value for d in at.dataframe if "Supplied by the user" in d.value.columns)
+    expected = baseline_comparison(sc.area, sc.baseline)
+    expected = expected[expected.supplied.notna()]
+    assert list(shown["Supplied by the user"]) == list(expected.supplied)
+    assert list(shown["Derived"]) == list(expected.derived)
+    assert all(s.startswith(SUPPLIED_LABEL) for s in shown.Source)
+    next(b for b in at.button if b.key == "ev_own_remove").click().run()
+    assert at.session_state["cj_scenario"].baseline is None
+
+
+def test_a_bad_own_figures_file_lists_its_errors_like_a_scenario_file(make_app):
+    from cjcore.baseline_csv import parse_baseline_csv
+    from cjcore.scenario_io import ScenarioError
+
+    bad = b"group,offenders,reoffenders,reoffences\nyoung_people,10,20,5\n"
+    with pytest.raises(ScenarioError) as caught:
+        parse_baseline_csv(bad, "bad.csv")
+    at = make_app().run()
+    at.switch_page("pages/evidence.py").run()
+    next(u for u in at.file_uploader if "own figures" in u.label).upload("bad.csv", bad, "text/csv").run()
+    assert not at.exception
+    error = next(e.value for e in at.error if "cannot be used yet" in e.value)
+    for line in caught.value.problems:
+        assert line in error
+    assert at.session_state["cj_scenario"].baseline is None
