@@ -140,8 +140,12 @@ def _sure(run: Run) -> str:
     if not math.isnan(bcr):
         text += (f", {bcr:.2f} of economic benefit for every £1 spent" if bcr >= 0 else
                  ", with no economic benefit to set against the costs (reoffending rises)")
+    bias = s.at["optimism_bias_gbp_m", "value"]
     if arrangements > 0:
         text += f", after {_money(arrangements)} of one-off transition and yearly governance costs"
+    if bias > 0:
+        text += (f"{' and' if arrangements > 0 else ', after'} {_money(bias)} of optimism bias (the Green Book "
+                 "adjustment to costs)")
     text += "."
     if run.draws:
         better = s.at["chance_npv_positive", "value"]

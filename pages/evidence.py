@@ -169,6 +169,8 @@ if sc.baseline is not None:
         column_config={"Derived": st.column_config.NumberColumn(format="%.4g"),
                        "Supplied by the user": st.column_config.NumberColumn(format="%.4g"),
                        "Difference": st.column_config.NumberColumn(format="percent")})
+    st.caption("The share link does not carry these figures: download the scenario (Scenarios view) to keep them "
+               "with it, or save it there.")
     if st.button("Remove the area's own figures (back to the derived baseline)", key="ev_own_remove"):
         st.session_state.pop("cj_last_own_figures", None)
         state.replace(sc.with_changes(baseline=None))

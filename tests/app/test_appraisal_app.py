@@ -180,3 +180,12 @@ def test_a_bad_own_figures_file_lists_its_errors_like_a_scenario_file(make_app):
     for line in caught.value.problems:
         assert line in error
     assert at.session_state["cj_scenario"].baseline is None
+
+
+def test_the_story_names_the_optimism_bias_as_a_cost(make_app):
+    at = make_app().run()
+    at.switch_page("pages/projections.py").run()
+    run = project(at.session_state["cj_scenario"], draws=DRAWS, seed=SEED)
+    assert run.headline("optimism_bias_gbp_m") > 0
+    assert f"{fmt.money_m(run.headline('optimism_bias_gbp_m'))} of optimism bias" in " ".join(story(run))
+    assert any("of optimism bias (the Green Book adjustment" in m.value for m in at.markdown)
