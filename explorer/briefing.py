@@ -368,7 +368,8 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
         Paragraph(f"£m in {PRICE_BASE_LABEL}. {_expected_text(view)} Every cost is counted in the net present "
                   "value and the benefit–cost ratio: the programmes, the transition and governance costs, optimism "
                   "bias and any unspent pooled money kept in the pooled budget."),
-        Table(("Measure", f"Expected value (£m, {PRICE_BASE_LABEL})", "Likely range (p10–p90)"), tuple(money_rows),
+        Table(("Measure", f"{'Expected' if view.has_draws else 'Central'} value (£m, {PRICE_BASE_LABEL})",
+               "Likely range (p10–p90)"), tuple(money_rows),
               numeric=(False, True, True), widths=(4.2, 2.6, 2.6)),
     ]
     return Section("Headline results", tuple(blocks))
