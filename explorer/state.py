@@ -40,6 +40,22 @@ def load_origin(key: str) -> Scenario:
     return load_builtin(key)
 
 
+def require_app() -> None:
+    """Rerun through app.py when Streamlit ran a page script on its own.
+
+    A freshly started server treats a `pages/` folder next to the main script as the old automatic multipage
+    app until `st.navigation` has run once, so the very first visit to a deep link such as `/projections?...`
+    runs pages/projections.py alone: no session state, no sidebar. Each page calls this first; the rerun goes
+    through app.py (which registers the pages with `st.navigation`) to the same page and link.
+    """
+    if st.session_state.get(_READY):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def init_session() -> None:
     """On a session's first run, build the state from the link that opened it."""
     if st.session_state.get(_READY):

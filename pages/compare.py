@@ -16,6 +16,8 @@ from explorer.runs import postcode_view, run_view, sweep_view
 from explorer.sidebar import scenario_options
 from explorer.widgets import page_header
 
+state.require_app()  # first visit to a deep link on a fresh server: go through app.py
+
 MAX_SCENARIOS = 4
 ON_SCREEN = "__on_screen__"
 HEADLINE = {key: (label, unit) for key, label, unit in HEADLINES}

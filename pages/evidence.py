@@ -16,6 +16,8 @@ from cjcore.scenario_io import ScenarioError
 from explorer import state
 from explorer.widgets import page_header, show_findings
 
+state.require_app()  # first visit to a deep link on a fresh server: go through app.py
+
 page_header(
     "Evidence",
     "Every number the model uses. **Published** figures were read in the named source; **derived** figures are "

@@ -14,6 +14,8 @@ from explorer.runs import run_view
 from explorer.urlstate import UNSPENT_CHOICES
 from explorer.widgets import headline_metrics, page_header, show_findings
 
+state.require_app()  # first visit to a deep link on a fresh server: go through app.py
+
 UNSPENT_LABELS = {"returned": "Returned to those who paid it",
                   "retained": "Kept in the pooled budget (counts as spent)"}
 

@@ -18,6 +18,8 @@ from explorer.widgets import (
     show_tradeoff,
 )
 
+state.require_app()  # first visit to a deep link on a fresh server: go through app.py
+
 page_header(
     "Projections",
     "The scenario against the baseline of today's arrangements. Shaded bands show the likely range "

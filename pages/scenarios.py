@@ -20,6 +20,8 @@ from explorer import state
 from explorer.urlstate import USER_PREFIX
 from explorer.widgets import page_header
 
+state.require_app()  # first visit to a deep link on a fresh server: go through app.py
+
 
 def show_problems(error: ScenarioError) -> None:
     """Every problem as a readable list, never a traceback."""

@@ -17,6 +17,8 @@ from explorer.widgets import (
     stage_control,
 )
 
+state.require_app()  # first visit to a deep link on a fresh server: go through app.py
+
 page_header(
     "Where on the devolution spectrum?",
     "Move each function from **national** (today's arrangements) towards **full transfer** of powers, budget and "

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -89,13 +90,12 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def app_server_info(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """Start `streamlit run` on a free port with an empty user-scenario folder; stop it after the session."""
+@contextlib.contextmanager
+def serve(workdir: Path) -> Iterator[AppServer]:
+    """Start `streamlit run` on a free port with an empty user-scenario folder in `workdir`; stop it afterwards."""
     app_path = Path(os.environ.get("CJ_APP_PATH") or REPO_ROOT / "app.py").resolve()
     if not app_path.is_file():
         pytest.fail(f"app file not found: {app_path}")
-    workdir = tmp_path_factory.mktemp("app_server")
     scenario_dir = workdir / "scenarios"
     scenario_dir.mkdir()
     log_path = workdir / "streamlit.log"
@@ -119,6 +119,13 @@ def app_server_info(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppSer
         yield AppServer(url, log_path, process)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app_server_info(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app server shared by the session's browser tests."""
+    with serve(tmp_path_factory.mktemp("app_server")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
