@@ -45,7 +45,7 @@ _LABELS: Mapping[str, str] = {
     "gc": "five-conditions scores", "o": "assumption overrides", "fb": "pooled budget", "fn": "national share",
     "fs": "settlement years", "fa": "funding agreement year", "fr": "renewal", "fi": "reinvested share",
     "fu": "unspent pooled money",
-    "ga": "governance agreement year", "n": "notes",
+    "ga": "governance agreement year", "n": "notes", "b": "area's own figures",
 }
 
 
@@ -89,25 +89,44 @@ def encode(scenario: Scenario, origin_key: str, origin: Scenario, presenter: boo
         params["o"] = ",".join(f"{k}:{_fmt(v)}" for k, v in sorted(scenario.overrides.items()))
     if scenario.notes != origin.notes and (packed := pack_notes(scenario)) is not None:
         params["n"] = packed
+    if scenario.baseline != origin.baseline and scenario.baseline is not None \
+            and (packed := _pack(scenario.baseline.model_dump(exclude_none=True))) is not None:
+        params["b"] = packed  # the area's own figures travel while short; the YAML always has them
     if presenter:
         params["pm"] = "1"
     return params
 
 
-def pack_notes(scenario: Scenario) -> str | None:
-    """The scenario's notes, compressed for a link; None when they are too long to travel in one."""
-    raw = json.dumps([[n.topic, n.text] for n in scenario.notes], ensure_ascii=False, separators=(",", ":"))
+def _pack(value: object) -> str | None:
+    """JSON, compressed and base64url-encoded for a link; None when too long to travel in one."""
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     packed = base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii").rstrip("=")
     return packed if len(packed) <= MAX_NOTES_CHARS else None
 
 
-def _unpack_notes(text: str) -> list[dict[str, str]]:
+def _unpack(text: str) -> object:
     data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     inflater = zlib.decompressobj()
     raw = inflater.decompress(data, _MAX_NOTES_BYTES)
     if inflater.unconsumed_tail:
-        raise ValueError("notes too long")
-    items = json.loads(raw.decode("utf-8"))
+        raise ValueError("too long")
+    return json.loads(raw.decode("utf-8"))
+
+
+def pack_notes(scenario: Scenario) -> str | None:
+    """The scenario's notes, compressed for a link; None when they are too long to travel in one."""
+    return _pack([[n.topic, n.text] for n in scenario.notes])
+
+
+def _unpack_baseline(text: str) -> dict[str, object]:
+    figures = _unpack(text)
+    if not isinstance(figures, dict):
+        raise ValueError("not a set of figures")
+    return figures
+
+
+def _unpack_notes(text: str) -> list[dict[str, str]]:
+    items = _unpack(text)
     if not isinstance(items, list) or not all(isinstance(i, list) and len(i) == 2 for i in items):
         raise ValueError("not a list of notes")
     return [{"topic": str(topic), "text": str(body)} for topic, body in items]
@@ -183,6 +202,8 @@ def decode(params: Mapping[str, str], load_origin: Callable[[str], Scenario],
                 data["overrides"] = _parse_overrides(raw)
             elif key == "n":
                 data["notes"] = _unpack_notes(raw)
+            elif key == "b":
+                data["baseline"] = _unpack_baseline(raw)
             else:
                 section, name, kind = _FIELDS[key]
                 data[section][name] = _parse_scalar(raw, kind)

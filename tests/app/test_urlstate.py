@@ -11,6 +11,7 @@ from cjcore.scenario_io import builtin_scenarios, load_builtin
 from cjcore.schema import Scenario
 from explorer.urlstate import MAX_NOTES_CHARS, decode, encode
 from tests.core.test_engine_properties import overrides, scenario_data
+from tests.core.test_own_figures import baselines
 
 ORIGINS = sorted(builtin_scenarios())
 notes = st.lists(st.builds(lambda topic, text: {"topic": topic, "text": text},
@@ -36,7 +37,7 @@ def test_a_link_rebuilds_the_scenario(data: dict[str, Any], extra, note_list, or
 
 
 @given(st.dictionaries(st.sampled_from(["s", "area", "h", "p", "fb", "fn", "fs", "fa", "fr", "fi", "fu", "gm", "ga",
-                                        "gc", "o", "n", "pm", "zz"]), st.text(max_size=60), max_size=8))
+                                        "gc", "o", "n", "b", "pm", "zz"]), st.text(max_size=60), max_size=8))
 def test_any_tampered_link_decodes_to_a_valid_scenario(params: dict[str, str]):
     decoded = decode(params, load_builtin)
     assert isinstance(decoded.scenario, Scenario)
@@ -58,3 +59,21 @@ def test_a_bad_unspent_value_in_a_link_is_reported_and_ignored():
     decoded = decode({"s": ORIGINS[0], "fu": "lapses"}, load_builtin)
     assert decoded.scenario.funding.unspent == load_builtin(ORIGINS[0]).funding.unspent
     assert any("unspent pooled money" in w for w in decoded.warnings)
+
+
+@given(baselines(), st.sampled_from(ORIGINS))
+def test_the_areas_own_figures_travel_in_the_link(own, origin_key: str):
+    origin = load_builtin(origin_key)
+    scenario = origin.with_changes(baseline=own)
+    params = encode(scenario, origin_key, origin)
+    assert "b" in params, "a short set of figures travels in the link"
+    decoded = decode(params, load_builtin)
+    assert decoded.warnings == [] and decoded.scenario == scenario
+    assert decoded.scenario.baseline == own
+
+
+def test_tampered_own_figures_warn_and_fall_back():
+    origin = load_builtin("london")
+    decoded = decode({"s": "london", "b": "bm90IGpzb24"}, load_builtin)
+    assert decoded.scenario == origin and len(decoded.warnings) == 1
+    assert "own figures" in decoded.warnings[0]
