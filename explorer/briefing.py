@@ -468,12 +468,14 @@ def _caveats(scenario: Scenario) -> Section:
         rows = []
         for key, value in sorted(scenario.overrides.items()):
             p = register.parameters[key]
-            rows.append((p.label, f"{_number_text(p.value)} → {_number_text(value)}", p.unit))
+            rows.append((p.label, f"{_number_text(p.model_value)} → {_number_text(value)}", p.unit))
         blocks += [Subheading("Parameters this scenario changes from the register's defaults"),
                    Table(("Parameter", "Default → scenario", "Unit"), tuple(rows), numeric=(False, True, False),
                          widths=(3.4, 2.0, 2.4))]
     else:
         blocks.append(Paragraph("This scenario changes none of the register's default values."))
+    if scenario.baseline is not None:
+        blocks += _own_figures(scenario)
     groups: dict[str, list] = {}
     for p in used:
         groups.setdefault(p.group, []).append(p)
@@ -481,12 +483,28 @@ def _caveats(scenario: Scenario) -> Section:
         rows = []
         for p in params:
             value = parameter_value(p.key, scenario.overrides)
-            text = _number_text(value) + (f" (default {_number_text(p.value)})" if p.key in scenario.overrides else "")
+            text = _number_text(value) + (f" (default {_number_text(p.model_value)})" if p.key in scenario.overrides
+                                          else "")
             rows.append((p.label, text, p.unit))
         blocks += [Subheading(f"Assumptions: {_GROUP_LABELS.get(group, group.replace('_', ' ').capitalize())}"),
                    Table(("Parameter", "Value", "Unit"), tuple(rows), numeric=(False, True, False),
                          widths=(3.6, 1.2, 3.0))]
     return Section("Evidence caveats", tuple(blocks))
+
+
+def _own_figures(scenario: Scenario) -> list[Block]:
+    """The area's own figures, supplied by the user in place of the derived baseline, beside the derived ones."""
+    from cjcore.own_figures import baseline_comparison
+
+    table = baseline_comparison(scenario.area, scenario.baseline)
+    table = table[table.supplied.notna()]
+    rows = tuple((f"{r.group_label}: {r.label}", _number_text(float(r.derived)), _number_text(float(r.supplied)),
+                  str(r.unit)) for r in table.itertuples())
+    return [Subheading("The area's own figures (supplied by the user)"),
+            Paragraph(f"In place of the derived baseline, this scenario uses figures supplied by the user: "
+                      f"{scenario.baseline.source}."),  # type: ignore[union-attr]
+            Table(("Figure", "Derived", "Supplied by the user", "Unit"), rows, numeric=(False, True, True, False),
+                  widths=(3.0, 1.3, 1.6, 1.9))]
 
 
 def _notes(scenario: Scenario) -> Section:

@@ -353,3 +353,18 @@ def test_briefing_says_what_happens_to_unspent_money(scenario):
         text = _parse(briefing_html(build_briefing(sc, v, SHARE_LINK, generated=DAY))).text
         assert words in text
         assert "lapses" not in text
+
+
+def test_the_areas_own_figures_are_in_the_briefing(scenario):
+    from tests.core.test_own_figures import supplied
+
+    own = scenario.with_changes(baseline=supplied(source="MoJ geographic data tool, test cohort"))
+    text = _parse(briefing_html(build_briefing(own, run_view_uncached(own, draws=0, seed=1), SHARE_LINK,
+                                               generated=DAY))).text
+    assert "The area's own figures (supplied by the user)" in text
+    assert "MoJ geographic data tool, test cohort" in text
+    offenders = own.baseline.young_people.offenders
+    assert f"{offenders:,.0f}" in text
+    plain = _parse(briefing_html(build_briefing(scenario, run_view_uncached(scenario, draws=0, seed=1), SHARE_LINK,
+                                                generated=DAY))).text
+    assert "supplied by the user" not in plain
