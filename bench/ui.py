@@ -11,16 +11,20 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.app.conftest import run_main_script_like_the_server
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from tests.app.conftest import run_main_script_like_the_server  # noqa: E402
+
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- bench/ui.py: start -->", "<!-- bench/ui.py: end -->"
 TARGET_MS = 250.0
