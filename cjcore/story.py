@@ -138,7 +138,7 @@ def _sure(run: Run) -> str:
     npv, bcr = s.at["npv_gbp_m", "value"], s.at["benefit_cost_ratio", "value"]
     text = f"The net present value is {_money(npv)}"
     if not math.isnan(bcr):
-        text += (f", {bcr:.2f} of economic benefit for every £1 spent" if bcr >= 0 else
+        text += (f", {bcr:.2f} of economic benefit for every £1 of cost" if bcr >= 0 else
                  ", with no economic benefit to set against the costs (reoffending rises)")
     bias = s.at["optimism_bias_gbp_m", "value"]
     if arrangements > 0:

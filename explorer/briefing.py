@@ -348,8 +348,8 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
 
     ratio_range = fmt.band(bcr["p10"], bcr["p90"], pounds)
     money_rows.append((f"{bcr['label']} (benefit of reoffending avoided per £ spent, discounted)",
-                       _with_unit(pounds(bcr["value"]), "per £1 spent"),
-                       _with_unit(ratio_range, "per £1 spent") if ratio_range else "–"))
+                       _with_unit(pounds(bcr["value"]), "per £1 of cost"),
+                       _with_unit(ratio_range, "per £1 of cost") if ratio_range else "–"))
     if view.has_draws:  # a chance from the central estimate alone would read as a certainty
         for key in _CHANCES:
             money_rows.append((str(summary.loc[key, "label"]),

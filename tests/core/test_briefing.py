@@ -163,7 +163,7 @@ def test_html_shows_the_same_headline_figures_as_the_app(view, page):
     for key in ("npv_gbp_m", "net_fiscal_cost_gbp_m"):
         assert fmt.money_m(summary.loc[key, "value"]) in page.text
         assert fmt.band(summary.loc[key, "p10"], summary.loc[key, "p90"], fmt.money_m) in page.text
-    assert f"£{summary.loc['benefit_cost_ratio', 'value']:.2f} per £1 spent" in page.text
+    assert f"£{summary.loc['benefit_cost_ratio', 'value']:.2f} per £1 of cost" in page.text
 
 
 def test_html_lists_placements_funding_and_governance(page):
