@@ -34,7 +34,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from cjcore.scenario_io import Problem, ScenarioError, _given, _ScenarioDumper, _validation_problems
+from cjcore.scenario_io import (
+    Problem,
+    ScenarioError,
+    _given,
+    _ScenarioDumper,
+    _validation_problems,
+    decode_text,
+)
 from cjcore.schema import UNIT_COST_KEYS, SuppliedBaseline
 
 #: Largest CSV file accepted, in bytes (checked before parsing). A filled-in template is well under 2 KB.
@@ -116,20 +123,10 @@ def baseline_yaml(baseline: SuppliedBaseline) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
-    if len(data) > MAX_CSV_BYTES:
-        raise ScenarioError(Problem(name, "", f"a file of {len(data):,} bytes",
-                                    f"at most {MAX_CSV_BYTES // 1024:,} KB; the figures need a few lines"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ScenarioError(Problem(name, f"line {line}", f"bytes that are not UTF-8 text (byte {exc.start + 1})",
-                                    "UTF-8 text; in a spreadsheet, save as 'CSV UTF-8'")) from None
-    if not text.strip():
-        raise ScenarioError(Problem(name, "", "an empty file",
-                                    "a header row and one row per age group (python -m cjcore baseline-template "
-                                    "writes a blank file to fill in)"))
-    return text
+    return decode_text(data, name, MAX_CSV_BYTES, "the figures need a few lines",
+                       "UTF-8 text; in a spreadsheet, save as 'CSV UTF-8'",
+                       "a header row and one row per age group (python -m cjcore baseline-template writes a "
+                       "blank file to fill in)")
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:

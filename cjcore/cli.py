@@ -21,7 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cjcore.scenario_io import Problem, ScenarioError, builtin_scenarios, load_scenario, parse_scenario
+from cjcore.scenario_io import (
+    Problem,
+    ScenarioError,
+    builtin_scenarios,
+    load_scenario,
+    parse_scenario,
+    read_capped,
+)
 from cjcore.schema import Scenario
 from cjcore.vocab import FUNCTIONS, GOVERNANCE, STAGES
 
@@ -207,17 +214,7 @@ def _cmd_project(file: str, draws: int, seed: int, fmt: str, out: TextIO) -> int
 def _cmd_baseline_yaml(file: str, out: TextIO) -> int:
     from cjcore.baseline_csv import MAX_CSV_BYTES, baseline_yaml, parse_baseline_csv
 
-    path = Path(file)
-    try:
-        if path.is_dir():
-            raise ScenarioError(Problem(file, "", "a folder", "an own-figures CSV file"))
-        with path.open("rb") as f:
-            data = f.read(MAX_CSV_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError(Problem(file, "", "a file that does not exist", "the path of a CSV file")) from None
-    except OSError as exc:
-        raise ScenarioError(Problem(file, "", f"a file that cannot be read ({exc.strerror})",
-                                    "a readable CSV file")) from None
+    data = read_capped(Path(file), file, MAX_CSV_BYTES, "an own-figures CSV file")
     out.write(baseline_yaml(parse_baseline_csv(data, file)))
     return 0
 

@@ -335,24 +335,49 @@ def _yaml_error_problem(exc: yaml.YAMLError, text: str = "") -> _YamlProblem:
     return _YamlProblem(where, given, hint)
 
 
+def decode_text(data: bytes, source: str, max_bytes: int, size_hint: str, encoding_hint: str, empty_hint: str
+                ) -> str:
+    """The bytes of an uploaded or read file as text, or ScenarioError: too big, not UTF-8, or empty.
+
+    Shared by scenario files and the area's own-figures CSV, so both refuse bad files in the same words.
+    """
+    if len(data) > max_bytes:
+        raise ScenarioError(Problem(source, "", f"a file of {len(data):,} bytes",
+                                    f"at most {max_bytes // 1024:,} KB; {size_hint}"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(Problem(source, f"line {line}", f"bytes that are not UTF-8 text (byte {exc.start + 1})",
+                                    encoding_hint)) from None
+    if not text.strip():
+        raise ScenarioError(Problem(source, "", "an empty file", empty_hint))
+    return text
+
+
+def read_capped(path: Path, source: str, max_bytes: int, what: str) -> bytes:
+    """At most `max_bytes + 1` bytes of a file (enough to tell it is too big), or ScenarioError saying why not."""
+    try:
+        if path.is_dir():
+            raise ScenarioError(Problem(source, "", "a folder", what))
+        with path.open("rb") as f:
+            return f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ScenarioError(Problem(source, "", "a file that does not exist", f"the path of {what}")) from None
+    except OSError as exc:
+        raise ScenarioError(Problem(source, "", f"a file that cannot be read ({exc.strerror})",
+                                    f"a readable {what.removeprefix('a ').removeprefix('an ')}")) from None
+
+
 def _read_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
     """Decode and parse the bytes of a scenario file, or raise ScenarioError.
 
     Returns:
         The document as plain Python values, and the line of each field path (``funding.national_share``).
     """
-    if len(data) > MAX_BYTES:
-        raise ScenarioError(Problem(source, "", f"a file of {len(data):,} bytes",
-                                    f"at most {MAX_BYTES // 1024} KB; a scenario file is a few KB"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ScenarioError(Problem(source, f"line {line}", f"bytes that are not UTF-8 text (byte {exc.start + 1})",
-                                    "UTF-8 text; save the file with UTF-8 encoding")) from None
-    if not text.strip():
-        raise ScenarioError(Problem(source, "", "an empty file",
-                                    "a scenario: a mapping of fields starting 'schema: 1', 'name: ...', 'area: ...'"))
+    text = decode_text(data, source, MAX_BYTES, "a scenario file is a few KB",
+                       "UTF-8 text; save the file with UTF-8 encoding",
+                       "a scenario: a mapping of fields starting 'schema: 1', 'name: ...', 'area: ...'")
     try:
         loader = StrictSafeLoader(text)
     except yaml.YAMLError as exc:
