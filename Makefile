@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 
 UV_VERSION := 0.13.9
 
-.PHONY: run install-dev browser lint test test-latest lock bench clean
+.PHONY: run install-dev system-packages browser lint test test-latest lock bench clean
 
 # The virtual environment itself, created once.
 $(PY):
@@ -45,19 +45,29 @@ run: $(VENV)/.stamp-run
 	@echo "Devolution-spectrum explorer: http://localhost:$(PORT)  (listening on $(ADDRESS))"
 	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --server.address $(ADDRESS)
 
-# Test/lint packages plus Debian's Chromium for the browser tests.
-install-dev: $(VENV)/.stamp-dev browser
+# Test/lint packages plus the Debian packages the tests run for real: Chromium (browser tests), PostgreSQL
+# (the store's second backend), nginx (replicas behind a load balancer) and DejaVu (the PDF's Unicode font).
+install-dev: $(VENV)/.stamp-dev system-packages
 
-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# Debian package -> a file it installs; only missing ones are installed (apt-get needs root).
+SYSTEM_PACKAGES := chromium:$(CHROMIUM) postgresql:/usr/lib/postgresql nginx:/usr/sbin/nginx \
+                   fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  [ -e "$${pair#*:}" ] || missing="$$missing $${pair%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq chromium; \
+	    apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else \
-	    echo "The browser tests need Chromium at $(CHROMIUM). Install it with: sudo apt-get install chromium" >&2; \
+	    echo "The tests need these Debian packages: $$missing. Install them with: sudo apt-get install$$missing" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
+
+browser: system-packages
 
 # Static checks.
 lint: $(VENV)/.stamp-dev
