@@ -12,7 +12,8 @@ import datetime as dt
 import streamlit as st
 
 from cjcore.schema import Scenario
-from explorer.briefing import briefing_filename, briefing_html, briefing_pdf, build_briefing
+from explorer.briefing import FontMissing, briefing_filename, briefing_html, briefing_pdf, build_briefing
+from explorer.briefing.pdf_writer import font_files
 from explorer.runs import tradeoff_view
 from explorer.runview import RunView
 
@@ -43,6 +44,11 @@ def briefing_downloads(scenario: Scenario, view: RunView, share_link: str, key: 
         help="One self-contained web page: placements, funding and governance, headline results, charts, "
              "evidence caveats, the decisions captured and the share link. Opens offline in any browser.",
     )
+    try:
+        font_files()
+    except FontMissing as exc:  # say why there is no PDF instead of failing on the click
+        right.warning(str(exc), icon=":material/font_download_off:")
+        return
     right.download_button(
         "Download briefing (PDF)", data=pdf_bytes, file_name=briefing_filename(scenario, today, "pdf"),
         mime="application/pdf", on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:",

@@ -19,7 +19,7 @@ from cjcore.scenario_io import dump_scenario, load_scenario, parse_scenario
 from cjcore.schema import Scenario
 from explorer import format as fmt
 from explorer.briefing import (
-    PDF_ENCODING,
+    SHARE_LINK_NOTE,
     Briefing,
     Figure,
     briefing_filename,
@@ -28,7 +28,9 @@ from explorer.briefing import (
     build_briefing,
     pdf_text,
     run_view_uncached,
+    short_link,
 )
+from explorer.briefing.pdf_writer import _covered
 from tests.core.conftest import GM_SCENARIO
 
 pypdf = pytest.importorskip("pypdf")
@@ -123,7 +125,15 @@ def test_html_names_the_scenario_area_date_and_share_link(scenario, page):
     assert "4 March 2026" in page.text
     links = [a["href"] for a in page.attrs("a")]
     assert links == [SHARE_LINK], "the share link is the one and only link"
-    assert SHARE_LINK in page.text
+    assert SHARE_LINK not in page.text, "the link's scenario payload is not printed"
+    assert "http://localhost:8501/projections?…" in page.text
+    assert SHARE_LINK_NOTE in page.text
+
+
+def test_html_gives_the_share_link_at_the_end_not_on_the_cover(html_text):
+    cover = html_text[:html_text.index("</header>")]
+    assert "localhost" not in cover
+    assert html_text.index('<a href="') > html_text.index("Decisions captured")
 
 
 def test_html_is_self_contained(html_text, page):
@@ -220,25 +230,42 @@ def test_pdf_has_pages_images_and_the_text(scenario, pdf, pdf_text_all):
     assert len(pdf.pages) >= 2
     assert sum(len(p.images) for p in pdf.pages) >= 5
     assert scenario.name in pdf_text_all
-    assert SHARE_LINK in "".join(pdf_text_all.split())  # a long link wraps over lines
+    assert "http://localhost:8501/projections?…" in pdf_text_all  # the short form; the click opens the full link
+    assert " ".join(SHARE_LINK_NOTE.split()) in pdf_text_all
     assert "Agree funding and governance by April <script>alert(1)</script>" in pdf_text_all
-    assert "Wales ? ask the YJB" in pdf_text_all  # accents dropped, unknown symbols become '?'
+    assert "Ŵales ✓ ask the YJB about a custody pilot −5% → review" in pdf_text_all  # printed as itself
     assert "Evidence caveats" in pdf_text_all and "Crest Advisory (2023)" in pdf_text_all
 
 
 def test_pdf_share_link_is_clickable(pdf):
-    uris = [annot.get_object().get("/A", {}).get("/URI") for annot in pdf.pages[0].get("/Annots", [])]
-    assert SHARE_LINK in uris
+    uris = [annot.get_object().get("/A", {}).get("/URI") for annot in pdf.pages[-1].get("/Annots", [])]
+    assert SHARE_LINK in uris  # on the last page, with the sources
 
 
-def test_pdf_text_always_encodes():
-    assert pdf_text("£12.0m – “quoted” — ’") == "£12.0m – “quoted” — ’"
-    assert pdf_text("−5% → Ŵales ✓ 東京") == "–5% -> Wales ? ??"
+def test_pdf_text_keeps_what_the_font_draws_and_replaces_the_rest():
+    assert pdf_text("£12.0m – “quoted” — ’ −5% → Ŵales ✓ ≥") == "£12.0m – “quoted” — ’ −5% → Ŵales ✓ ≥"
+    assert pdf_text("東京\tx\x07") == "??    x"  # no CJK glyphs in DejaVu Sans; tab to spaces; bell dropped
 
 
 @given(st.text(max_size=200))
 def test_pdf_text_never_fails(text):
-    pdf_text(text).encode(PDF_ENCODING)
+    covered = _covered()
+    assert all(ch == "\n" or ord(ch) in covered for ch in pdf_text(text))
+
+
+def test_a_name_outside_windows_1252_round_trips_through_the_pdf(view):
+    name = "Łódź – Ærøskøbing ≥ 5 €"
+    sc = load_scenario(GM_SCENARIO).with_changes(name=name, notes=[{"topic": "overall", "text": "Zürich ≠ Þórshöfn"}])
+    b = build_briefing(sc, view, SHARE_LINK, generated=DAY)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(
+        io.BytesIO(briefing_pdf(b))).pages)
+    assert name in text and "Zürich ≠ Þórshöfn" in text
+
+
+def test_short_link():
+    assert short_link(SHARE_LINK) == "http://localhost:8501/projections?…"
+    assert short_link("https://example.org/") == "https://example.org/"
+    assert short_link("x" * 60) == "x" * 48 + "…"
 
 
 def test_briefing_holds_png_charts(briefing):
