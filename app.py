@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from explorer import sidebar, state
+from explorer import sidebar, state, textguard
 from explorer.theme import BASE_CSS, PRESENTER_CSS
 
 st.set_page_config(page_title="Devolution-spectrum explorer", layout="wide",
                    initial_sidebar_state="expanded")
 state.init_session()
 st.markdown(PRESENTER_CSS if state.presenter() else BASE_CSS, unsafe_allow_html=True)
+textguard.install()
 
 PAGES = [
     st.Page("pages/spectrum.py", title="Spectrum", default=True),

@@ -12,10 +12,12 @@ import datetime as dt
 import streamlit as st
 
 from cjcore.schema import Scenario
+from explorer import state
 from explorer.briefing import FontMissing, briefing_filename, briefing_html, briefing_pdf, build_briefing
 from explorer.briefing.pdf_writer import font_files
 from explorer.runs import tradeoff_view
 from explorer.runview import RunView
+from explorer.widgets import scenario_title
 
 
 def briefing_downloads(scenario: Scenario, view: RunView, share_link: str, key: str = "briefing") -> None:
@@ -29,13 +31,15 @@ def briefing_downloads(scenario: Scenario, view: RunView, share_link: str, key: 
     """
     today = dt.date.today()
     uncertainty = view.has_draws
+    title = scenario_title(scenario, state.origin())
 
     def html_bytes() -> bytes:
-        briefing = build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty))
+        briefing = build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty), title)
         return briefing_html(briefing).encode("utf-8", "replace")
 
     def pdf_bytes() -> bytes:
-        return briefing_pdf(build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty)))
+        return briefing_pdf(build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty),
+                                           title))
 
     left, right = st.columns(2)
     left.download_button(

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from cjcore.areas import AREA_KEYS, get_area
 from cjcore.changes import all_changes, policy_changes
-from cjcore.scenario_io import builtin_scenarios, list_user_scenarios
+from cjcore.scenario_io import builtin_scenarios, list_user_scenarios, load_scenario
 from explorer import state
 from explorer.urlstate import USER_PREFIX
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scenario_name(path: str, modified: float) -> str:
+    """A scenario file's own name (what the library shows), read once per version of the file."""
+    return load_scenario(Path(path)).name
+
+
 def scenario_options() -> dict[str, str]:
-    """Every scenario a user can load, key -> label: built-ins first, then the user's own."""
-    options = {key: f"Built-in: {key.replace('-', ' ').title()}" for key in builtin_scenarios()}
+    """Every scenario a user can load, key -> label: built-ins first (by their own names), then the user's own."""
+    options = {}
+    for key, path in builtin_scenarios().items():
+        try:
+            options[key] = _scenario_name(str(path), path.stat().st_mtime)
+        except Exception:  # a broken file: the library says what is wrong with it
+            options[key] = key
     options.update({f"{USER_PREFIX}{name}": f"Yours: {name}" for name in list_user_scenarios()})
     return options
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from cjcore.areas import get_area
 from cjcore.prices import PRICE_BASE_LABEL
+from cjcore.schema import Scenario
 from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
 from explorer import format as fmt
@@ -16,11 +17,24 @@ from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
 from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL, TRADEOFF_MEASURES
 
 
+def scenario_title(scenario: Scenario, loaded: Scenario) -> str:
+    """The scenario's name, saying so when its choices are applied to another area than the one it was made for.
+
+    A scenario's name usually names its area ("Greater Manchester — youth justice and women first"): after the
+    Area control moves it to Lancashire, the name alone would name the wrong place.
+    """
+    if scenario.area == loaded.area:
+        return scenario.name
+    return f"{scenario.name}, applied to {get_area(scenario.area).name}"
+
+
 def page_header(title: str, intro: str = "") -> None:
     """Page title with the scenario and area it shows."""
     sc = state.scenario()
     st.title(title)
-    st.caption(f"**{sc.name}** · {get_area(sc.area).name} · {sc.horizon_years}-year horizon")
+    loaded = state.origin()
+    where = f" · {get_area(sc.area).name}" if sc.area == loaded.area else ""  # else the title names the area
+    st.caption(f"**{scenario_title(sc, loaded)}**{where} · {sc.horizon_years}-year horizon")
     if intro and not state.presenter():
         st.markdown(intro)
 
@@ -177,25 +191,38 @@ def note_text(topic: str) -> str:
     return "\n\n".join(n.text for n in state.scenario().notes if n.topic == topic)
 
 
+def _on_note_change(topic: str, widget: str) -> None:
+    """Save a note as soon as its box sends its text, before any page runs.
+
+    A text area sends its text on blur, and clicking another view blurs it on the way: the run that follows is the
+    other page's, where this box is not drawn, so only a callback (run before the page script) sees the text.
+    """
+    text = st.session_state.get(widget, "")
+    if text.strip() != note_text(topic):
+        _set_note(topic, text)
+
+
 def notes_editor() -> None:
-    """The room's decisions: one overall box and one box per function, saved in the scenario's notes."""
+    """The room's decisions: one overall box and one box per function, saved in the scenario's notes.
+
+    Each box saves through ``_on_note_change``, so a note typed and followed at once by a click on another view is
+    kept (in the scenario, the share link and the YAML) and shows again on return.
+    """
     from cjcore.schema import MAX_NOTE_CHARS
 
     st.subheader("Decisions and notes")
     st.caption("Kept in the scenario: they travel with the YAML download, the briefing and (while short) the share "
                "link.")
-    text = st.text_area("Overall decisions", note_text("overall"), max_chars=MAX_NOTE_CHARS, height=120,
-                        key=state.widget_key("note_overall"),
-                        placeholder="What did the room agree? Who does what next? Any dissent?")
-    if text.strip() != note_text("overall"):
-        _set_note("overall", text)
+    key = state.widget_key("note_overall")
+    st.text_area("Overall decisions", note_text("overall"), max_chars=MAX_NOTE_CHARS, height=120, key=key,
+                 on_change=_on_note_change, args=("overall", key),
+                 placeholder="What did the room agree? Who does what next? Any dissent?")
     for function, term in FUNCTION.items():
         current = note_text(function)
         with st.expander(f"{term.label}{' — has notes' if current else ''}"):
-            text = st.text_area(f"Notes on {term.label.lower()}", current, max_chars=MAX_NOTE_CHARS, height=100,
-                                key=state.widget_key(f"note_{function}"))
-            if text.strip() != current:
-                _set_note(function, text)
+            key = state.widget_key(f"note_{function}")
+            st.text_area(f"Notes on {term.label.lower()}", current, max_chars=MAX_NOTE_CHARS, height=100, key=key,
+                         on_change=_on_note_change, args=(function, key))
 
 
 def show_findings(findings, where: str | None = None) -> None:

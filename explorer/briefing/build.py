@@ -370,7 +370,8 @@ def _notes(scenario: Scenario) -> Section:
 
 
 def build_briefing(scenario: Scenario, view: RunView, share_link: str,
-                   generated: dt.date | None = None, tradeoff: pd.DataFrame | None = None) -> Briefing:
+                   generated: dt.date | None = None, tradeoff: pd.DataFrame | None = None,
+                   title: str | None = None) -> Briefing:
     """Gather a briefing's text, tables and charts for one scenario and its projection.
 
     Args:
@@ -381,12 +382,13 @@ def build_briefing(scenario: Scenario, view: RunView, share_link: str,
         generated: The date to print (today when not given).
         tradeoff: What each function adds at each stage (``cjcore.report.stage_tradeoff``, as the app shows it);
             without it the briefing has no "How far to go" section.
+        title: The title as the app shows it (``explorer.widgets.scenario_title``); the scenario's name if not given.
 
     Returns:
         The briefing, ready for ``briefing_html`` and ``briefing_pdf``.
     """
     return Briefing(
-        title=scenario.name,
+        title=title or scenario.name,
         area=get_area(scenario.area).name,
         generated=generated or dt.date.today(),
         share_link=share_link,
