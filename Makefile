@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 
 UV_VERSION := 0.13.9
 
-.PHONY: run install-dev system-packages browser lint test test-latest lock bench clean
+.PHONY: run serve install-dev system-packages browser lint test test-latest lock bench clean
 
 # The virtual environment itself, created once.
 $(PY):
@@ -44,6 +44,11 @@ lock: | $(PY)
 run: $(VENV)/.stamp-run
 	@echo "Devolution-spectrum explorer: http://localhost:$(PORT)  (listening on $(ADDRESS))"
 	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --server.address $(ADDRESS)
+
+# Serve many people: `make serve REPLICAS=n` (default 2) app processes on internal ports behind Debian's nginx (a private instance with its
+# config, pid and logs in .run/), sticky sessions, a replica that dies is skipped and restarted. Ctrl+C stops all.
+serve: $(VENV)/.stamp-run
+	$(PY) deploy/serve.py --replicas $(or $(REPLICAS),2) --port $(PORT) --address $(ADDRESS)
 
 # Test/lint packages plus the Debian packages the tests run for real: Chromium (browser tests), PostgreSQL
 # (the store's second backend), nginx (replicas behind a load balancer) and DejaVu (the PDF's Unicode font).

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
 
+from deploy.serve import ReplicaSet
 from tests.e2e.helpers import EXCEPTION, HARMLESS_404_PATH, TIMEOUT_MS
 
 # `expect(...)` waits 5 s by default: too tight for a rerun on a cold, busy 2-core CI machine.
@@ -225,3 +226,21 @@ def fresh_app_page(
     finally:
         for context, _ in opened:
             context.close()
+
+
+@pytest.fixture(scope="module")
+def replica_set(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplicaSet]:
+    """What `make serve` starts: two replicas and a private nginx in front, on free ports, with a store of their own.
+
+    Both replicas get the same scenario folder and database, as every replica of a deployment must.
+    """
+    workdir = tmp_path_factory.mktemp("replicas")
+    env = {
+        "CJ_SCENARIO_DIR": str(workdir / "scenarios"),
+        "CJ_DATABASE_URL": f"sqlite:///{workdir / 'store.sqlite'}",
+    }
+    try:
+        with ReplicaSet(replicas=2, port=_free_port(), run_dir=workdir / "run", env=env) as running:
+            yield running
+    except RuntimeError as exc:  # a replica or nginx did not start: say why, with its log
+        pytest.fail(str(exc))

@@ -1,0 +1,203 @@
+"""Replicas behind nginx: the workshop flow through the load balancer, sticky sessions, and failover.
+
+The `replica_set` fixture (tests/e2e/conftest.py) starts what `make serve` starts: two Streamlit replicas and
+Debian's nginx in front, on free ports, with a scenario store of their own. Every browser here opens the app
+through nginx only. nginx logs each request with the replica that served it and the browser's `cjroute`
+cookie, which is how the tests see where a browser's requests went.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from cjcore.vocab import FUNCTION, STAGE
+from deploy.serve import ReplicaSet, check_config, prepare_run_dir, render_main, render_site
+from tests.e2e import test_workshop_flow as flow
+from tests.e2e.conftest import PageGuard
+from tests.e2e.helpers import (
+    APP_IDLE,
+    REOFFENCES,
+    metric_value,
+    open_app,
+    press_on_slider,
+    stage_slider,
+    wait_charts_painted,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+ROUTE_COOKIE = "cjroute"
+RECOVERY_S = 10.0
+_LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* upstream=(?P<upstream>\S*) '
+                       r"route=(?P<route>\S+)$")
+
+
+def served_by(replica_set: ReplicaSet, route: str, path_prefix: str = "") -> list[str]:
+    """The replica addresses that answered this browser's requests (in log order), optionally only for a path."""
+    upstreams = []
+    for line in replica_set.access_log.read_text().splitlines():
+        match = _LOG_LINE.search(line)
+        if match and match["route"] == route and match["path"].startswith(path_prefix):
+            # After a failed attempt nginx lists every replica it tried ("a:1, b:2"): the last one answered.
+            upstreams.append(match["upstream"].split(",")[-1].strip())
+    return upstreams
+
+
+def route_of(context: BrowserContext) -> str:
+    """The browser's sticky-session cookie, set by nginx on its first response."""
+    values = [c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE]
+    assert len(values) == 1, f"nginx set no {ROUTE_COOKIE} cookie: {context.cookies()}"
+    return values[0]
+
+
+def replica_index(replica_set: ReplicaSet, upstream: str) -> int:
+    """Which member of the set listens at this upstream address."""
+    return next(r.index for r in replica_set.members if upstream.endswith(f":{r.port}"))
+
+
+@pytest.fixture
+def nginx_page(browser: Browser, browser_context_args: dict, replica_set: ReplicaSet) -> Iterator[Callable[..., Page]]:
+    """Open pages through nginx, each in a new browser context (a new visitor), guarded like `fresh_app_page`."""
+    opened: list[tuple[BrowserContext, PageGuard]] = []
+
+    def open_page(**context_args: object) -> Page:
+        context = browser.new_context(**{**browser_context_args, "base_url": replica_set.url, **context_args})
+        page = context.new_page()
+        opened.append((context, PageGuard(page)))
+        return page
+
+    yield open_page
+    try:
+        for _, guard in opened:
+            guard.check(replica_set.error_log)
+    finally:
+        for context, _ in opened:
+            context.close()
+
+
+def test_generated_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
+    site = render_site([8601, 8602, 8603], listen="127.0.0.1:8501", server_name="explorer.example.org")
+    assert "@" not in re.sub(r"#.*", "", site), "a template marker was left unfilled"
+    prepare_run_dir(tmp_path)
+    conf = tmp_path / "nginx" / "nginx.conf"
+    conf.write_text(render_main(site, tmp_path))
+    checked = check_config(conf, tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    # A broken site must be refused, so the check above means something.
+    conf.write_text(render_main(site.replace("hash $cjexplorer_route consistent;", "hash;"), tmp_path))
+    assert check_config(conf, tmp_path).returncode != 0
+
+
+def test_workshop_flow_through_nginx_stays_on_one_replica(
+        nginx_page: Callable[..., Page], replica_set: ReplicaSet, tmp_path: Path) -> None:
+    facilitator = nginx_page()
+    visitors: list[Page] = []
+
+    def new_visitor(**context_args: object) -> Page:
+        visitors.append(nginx_page(**context_args))
+        return visitors[-1]
+
+    # The browser suite's whole flow (link, placements, deal, projections, briefing, compare, YAML download and a
+    # new visitor uploading it), every request through nginx.
+    flow.test_facilitator_workshop_flow(facilitator, new_visitor, tmp_path)
+
+    for page in [facilitator, *visitors]:
+        route = route_of(page.context)
+        upstreams = served_by(replica_set, route)
+        assert len(upstreams) > 10, f"too few requests logged for route {route}: {upstreams}"
+        assert len(set(upstreams)) == 1, f"one browser's requests reached several replicas: {sorted(set(upstreams))}"
+    # The visitor's upload (a PUT to the replica holding its session) went through nginx and was accepted.
+    uploads = [line for line in replica_set.access_log.read_text().splitlines() if "/_stcore/upload_file/" in line]
+    assert uploads and all(_LOG_LINE.search(line)["status"] in ("200", "204") for line in uploads), uploads
+
+
+def test_people_are_spread_over_the_replicas(nginx_page: Callable[..., Page], replica_set: ReplicaSet) -> None:
+    # New visitors (no cookie yet) get a random route; over 20 of them both replicas must be chosen.
+    routes: dict[str, str] = {}
+    for _ in range(20):
+        with urllib.request.urlopen(f"{replica_set.url}/") as response:
+            cookie = response.headers["Set-Cookie"]
+            response.read()
+        route = re.match(rf"{ROUTE_COOKIE}=(\w+);", cookie)[1]
+        deadline = time.monotonic() + 5
+        while not (upstreams := served_by(replica_set, route)) and time.monotonic() < deadline:
+            time.sleep(0.05)  # poll: nginx writes the log line as it finishes the request
+        routes[route] = upstreams[0]
+    by_replica = {upstream: route for route, upstream in routes.items()}
+    assert len(by_replica) == len(replica_set.members), f"every visitor reached the same replica: {routes}"
+
+    # A browser carrying each of those cookies works on its replica, and only there.
+    host = urlsplit(replica_set.url).hostname
+    for upstream, route in by_replica.items():
+        page = nginx_page()
+        page.context.add_cookies([{"name": ROUTE_COOKIE, "value": route, "domain": host, "path": "/"}])
+        open_app(page, flow.SHARE_LINK)
+        reoffences = metric_value(page, REOFFENCES)
+        start = reoffences.inner_text()
+        press_on_slider(page, FUNCTION[flow.EDITED_FUNCTION].label)
+        expect(reoffences).not_to_have_text(start)
+        wait_idle(page)
+        assert set(served_by(replica_set, route)) == {upstream}
+
+
+def test_page_comes_back_on_the_other_replica_when_its_replica_dies(
+        browser: Browser, browser_context_args: dict, replica_set: ReplicaSet) -> None:
+    context = browser.new_context(**{**browser_context_args, "base_url": replica_set.url})
+    page = context.new_page()
+    try:
+        open_app(page, flow.SHARE_LINK)
+        wait_charts_painted(page)
+        label = FUNCTION[flow.EDITED_FUNCTION].label
+        reoffences = metric_value(page, REOFFENCES)
+        start = reoffences.inner_text()
+        assert press_on_slider(page, label) == STAGE["co_design"].label
+        expect(reoffences).not_to_have_text(start)
+        wait_idle(page)
+        figure = reoffences.inner_text()
+        url = page.url
+        assert "p=" in url, "the edited placements are in the address"
+
+        route = route_of(context)
+        before = served_by(replica_set, route, "/_stcore/stream")
+        assert len(set(before)) <= 1, before
+        # The open websocket is logged only when it closes: find the page's replica from its first requests.
+        home = served_by(replica_set, route)[0]
+        victim = replica_index(replica_set, home)
+        survivor = replica_set.members[1 - victim]
+
+        killed_at = time.monotonic()
+        replica_set.kill(victim)
+        try:
+            # The frontend notices the dropped websocket, reconnects through nginx (which skips the dead replica)
+            # and the new session on the survivor rebuilds the view from the page's URL.
+            page.locator(APP_IDLE).wait_for(state="attached", timeout=RECOVERY_S * 1000)
+            expect(reoffences).to_have_text(figure, timeout=RECOVERY_S * 1000)
+            wait_idle(page, timeout=RECOVERY_S * 1000)
+            recovered = time.monotonic() - killed_at
+            print(f"view back {recovered:.2f} s after the kill")
+            assert stage_slider(page, label).get_attribute("aria-valuetext") == STAGE["co_design"].label
+            assert page.url == url, "the address is unchanged"
+            assert recovered <= RECOVERY_S, f"view back after {recovered:.1f} s"
+            # It really is the survivor now, and the view still works there.
+            page.reload()
+            wait_idle(page)
+            expect(reoffences).to_have_text(figure)
+            streams = served_by(replica_set, route, "/_stcore/stream")
+            assert streams and streams[-1].endswith(f":{survivor.port}"), streams
+            second = press_on_slider(page, label)
+            assert second == STAGE["co_investment"].label
+            expect(reoffences).not_to_have_text(figure)
+            wait_idle(page)
+        finally:
+            replica_set.restart(victim)
+    finally:
+        context.close()
