@@ -11,6 +11,11 @@ server that is already running, e.g. the one a workshop room will use:
 
     .venv/bin/python bench/ws_load.py --url http://127.0.0.1:8501 --sessions 30 --duration 60
 
+Through nginx in front of several replicas (deploy/serve.py), each session carries its own random `cjroute`
+cookie, so sessions spread over the replicas as browsers do. One run with 1 and then 2 replicas, each fresh:
+
+    .venv/bin/python bench/ws_load.py --replicas 1 2 --sessions 30 --duration 60 --write
+
 Isolation is checked on every run: a session must only ever see its own scenario — the stage controls, the
 share link (`s=` and `p=`) and, across all sessions, one Reoffences figure per distinct scenario.
 """
@@ -19,9 +24,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import datetime as dt
+import os
 import random
+import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import websockets  # noqa: E402  (a dependency of streamlit itself)
+import websockets.exceptions  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: E402
@@ -41,6 +52,10 @@ from cjcore.scenario_io import builtin_scenarios, load_builtin  # noqa: E402
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE_KEYS  # noqa: E402
 
 REOFFENCES = "Reoffences"
+RECOVERY_GIVE_UP_S = 60.0
+#: What a replica dying under a session looks like from the client.
+DROPPED = (websockets.exceptions.WebSocketException, OSError, TimeoutError)
+ROUTE_COOKIE = "cjroute"  # the cookie deploy/nginx/cjexplorer.conf.template routes on
 RUN_TIMEOUT_S = 30.0
 #: The two functions whose stages make each session's signature (36 combinations for up to 36 sessions).
 SIGNATURE = ("custody_budget", "problem_solving_courts")
@@ -57,6 +72,10 @@ class RunResult:
     codes: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # st.error alerts
+    successes: list[str] = field(default_factory=list)  # st.success alerts
+    inputs: dict[str, str] = field(default_factory=dict)  # text input label -> widget id
+    buttons: dict[str, str] = field(default_factory=dict)  # button label -> widget id
+    markdown: list[str] = field(default_factory=list)
     headline_s: float | None = None  # request sent -> Reoffences card received
     finished_s: float | None = None  # request sent -> script finished
     status: int | None = None
@@ -65,18 +84,41 @@ class RunResult:
 class Session:
     """One browser tab's worth of Streamlit session, over a websocket."""
 
-    def __init__(self, base_url: str, query_string: str = "") -> None:
+    def __init__(self, base_url: str, query_string: str = "", route: str | None = None, page_name: str = "") -> None:
         parts = urlsplit(base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         self.ws_url = f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
         self.query_string = query_string
+        self.page_name = page_name  # the page's URL path (e.g. "scenarios"); "" is the default page
         self.page_hash = ""
+        self.route = route  # nginx's sticky-session cookie: the same value always reaches the same replica
         self.widgets: dict[str, WidgetState] = {}
         self._ws: websockets.ClientConnection | None = None
 
     async def open(self) -> None:
+        headers = {"Cookie": f"{ROUTE_COOKIE}={self.route}"} if self.route else None
         self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
-                                            open_timeout=RUN_TIMEOUT_S)
+                                            open_timeout=RUN_TIMEOUT_S, additional_headers=headers)
+
+    async def reconnect(self) -> None:
+        """A new websocket (a new server session) for the same browser: same cookie, same URL, no widget values.
+
+        What the browser does when its replica dies: nginx sends the same cookie to a live replica, where the
+        app has only the page's URL to rebuild the view from.
+        """
+        with contextlib.suppress(Exception):
+            await self.close()
+        self.widgets = {}
+        self.page_hash = ""
+        await self.open()
+
+    def set_text(self, widget_id: str, value: str) -> None:
+        """Type into a text input (the value the frontend sends when the box loses focus)."""
+        self.widgets[widget_id] = WidgetState(id=widget_id, string_value=value)
+
+    def click(self, widget_id: str) -> None:
+        """Press a button: a trigger that is true for the next run only."""
+        self.widgets[widget_id] = WidgetState(id=widget_id, trigger_value=True)
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -94,6 +136,8 @@ class Session:
         msg = BackMsg()
         msg.rerun_script.query_string = self.query_string
         msg.rerun_script.page_script_hash = self.page_hash
+        if not self.page_hash:
+            msg.rerun_script.page_name = self.page_name
         msg.rerun_script.widget_states.CopyFrom(WidgetStates(widgets=list(self.widgets.values())))
         result = RunResult()
         sent = time.perf_counter()
@@ -110,6 +154,7 @@ class Session:
             elif kind == "page_info_changed":
                 self.query_string = forward.page_info_changed.query_string
             elif kind == "script_finished":
+                self.widgets = {k: v for k, v in self.widgets.items() if not v.HasField("trigger_value")}
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the app called st.rerun(): the run that counts follows
                 result.status = forward.script_finished
@@ -133,6 +178,14 @@ class Session:
             result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "alert" and element.alert.format == element.alert.ERROR:
             result.errors.append(element.alert.body)
+        elif kind == "alert" and element.alert.format == element.alert.SUCCESS:
+            result.successes.append(element.alert.body)
+        elif kind == "text_input":
+            result.inputs[element.text_input.label] = element.text_input.id
+        elif kind == "button":
+            result.buttons[element.button.label] = element.button.id
+        elif kind == "markdown":
+            result.markdown.append(element.markdown.body)
 
 
 @dataclass
@@ -148,6 +201,10 @@ class WorkshopReport:
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     figures: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    reconnect: bool = False  # a dropped websocket is reopened (failover) instead of counted as an error
+    killed_at: float | None = None  # perf_counter() when a replica was killed (bench/failover.py)
+    disconnects: int = 0
+    recoveries: list[float] = field(default_factory=list)  # kill (or drop) -> the view shown again, seconds
 
     def inconsistent(self) -> dict[tuple[str, str], set[str]]:
         """Scenarios that showed more than one Reoffences figure across sessions."""
@@ -189,7 +246,8 @@ class Participant:
 
     def __init__(self, index: int, base_url: str, origin: str, report: WorkshopReport, rng: random.Random) -> None:
         self.index, self.origin, self.report, self.rng = index, origin, report, rng
-        self.session = Session(base_url, f"s={origin}")
+        # A browser of its own: its own random sticky-session cookie, as nginx would have given it.
+        self.session = Session(base_url, f"s={origin}", route=f"{random.Random(index).getrandbits(128):032x}")
         self.origin_digits = origin_digits(origin)
         self.expected = list(self.origin_digits)
 
@@ -228,7 +286,12 @@ class Participant:
         position = FUNCTION_KEYS.index(function)
         before = self.expected[position]
         self.expected[position] = str(stage_index)
-        new = await self.session.rerun()
+        try:
+            new = await self.session.rerun()
+        except DROPPED:
+            if not self.report.reconnect:
+                raise
+            return await self._recover()
         self._check(new, f"after {function} -> {STAGE_KEYS[stage_index]}", (position, before))
         if timed:
             self.report.interactions += 1
@@ -238,20 +301,62 @@ class Participant:
                 self.report.finished_s.append(new.finished_s)
         return new
 
+    async def _think(self, seconds: float) -> bool:
+        """Pause like a person; True if the websocket dropped meanwhile (a browser notices that at once)."""
+        ws = self.session._ws
+        if ws is None or not self.report.reconnect:
+            await asyncio.sleep(seconds)
+            return False
+        try:
+            await asyncio.wait_for(ws.wait_closed(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _recover(self) -> RunResult:
+        """Reopen the session the way the frontend does after its replica died; the view must come from the URL."""
+        dropped = time.perf_counter()
+        self.report.disconnects += 1
+        since = self.report.killed_at if self.report.killed_at is not None else dropped
+        # The address bar holds the last link the server sent; an edit in flight when the server died is lost.
+        link = {k: v[-1] for k, v in parse_qs(self.session.query_string).items()}
+        self.expected = list(link.get("p", self.origin_digits))
+        delay = 0.1
+        while True:
+            try:
+                await self.session.reconnect()
+                result = await self.session.rerun()
+                break
+            except DROPPED:
+                if time.perf_counter() - dropped > RECOVERY_GIVE_UP_S:
+                    raise
+                await asyncio.sleep(delay)  # back off as the frontend does
+                delay = min(2 * delay, 2.0)
+        self.report.recoveries.append(time.perf_counter() - since)
+        self._check(result, "after reconnecting")
+        return result
+
     async def run(self, deadline: float, think: tuple[float, float], arrive_after: float = 0.0) -> None:
         try:
             await asyncio.sleep(arrive_after)
             started = time.perf_counter()
-            await self.session.open()
-            result = await self.session.rerun()
-            self.report.open_s.append(time.perf_counter() - started)
-            self._check(result, "on opening the link")
+            try:
+                await self.session.open()
+                result = await self.session.rerun()
+            except DROPPED:
+                if not self.report.reconnect:
+                    raise
+                result = await self._recover()
+            else:
+                self.report.open_s.append(time.perf_counter() - started)
+                self._check(result, "on opening the link")
             # The signature: the two last functions at a stage pair no other session uses.
             for function, stage in zip(SIGNATURE, divmod(self.index % 36, 6), strict=True):
                 if result.sliders and int(self.expected[FUNCTION_KEYS.index(function)]) != stage:
                     result = await self._move(function, stage, result, timed=False)
             while time.perf_counter() < deadline:
-                await asyncio.sleep(self.rng.uniform(*think))
+                if await self._think(self.rng.uniform(*think)):
+                    result = await self._recover()
                 if time.perf_counter() >= deadline or not result.sliders:
                     break
                 function = self.rng.choice(WALKED)
@@ -266,12 +371,13 @@ class Participant:
 
 async def workshop(base_url: str, sessions: int = 30, duration_s: float = 60.0, think: tuple[float, float] = (2.0, 4.0),
                    seed: int = 1, on_tick: Callable[[WorkshopReport], None] | None = None,
-                   ramp_s: float = 5.0) -> WorkshopReport:
+                   ramp_s: float = 5.0, reconnect: bool = False) -> WorkshopReport:
     """Run `sessions` participants for `duration_s` seconds; they arrive at random within the first `ramp_s`.
 
     `on_tick(report)` is called every 0.25 s with the report so far (e.g. to sample the server's memory).
+    With `reconnect`, a participant whose websocket drops opens a new one from its URL, as a browser does.
     """
-    report = WorkshopReport(sessions, duration_s)
+    report = WorkshopReport(sessions, duration_s, reconnect=reconnect)
     origins = sorted(builtin_scenarios())
     rng = random.Random(seed)
     deadline = time.perf_counter() + duration_s
@@ -307,18 +413,214 @@ def summary_lines(report: WorkshopReport) -> list[str]:
     return lines
 
 
+# --- Through nginx: the same workshop against 1, 2, ... replicas in one run (deploy/serve.py) -------------------
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+REPLICAS_START, REPLICAS_END = "<!-- bench/ws_load.py replicas: start -->", "<!-- bench/ws_load.py replicas: end -->"
+TARGET_P95_S = 1.0  # issue 16: 30 sessions through nginx with 2 replicas on the 2-core machine
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def established(port: int) -> int:
+    """Open TCP connections accepted on this local port (nginx's connections to a replica)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as handle:
+            for line in handle.readlines()[1:]:
+                parts = line.split()
+                if parts[3] == "01" and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                    count += 1
+    return count
+
+
+def machine_line() -> str:
+    import platform
+
+    import streamlit
+
+    return (f"Machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+            f"Streamlit {streamlit.__version__}, nginx {_nginx_version()}")
+
+
+def _nginx_version() -> str:
+    import subprocess
+
+    from deploy.serve import NGINX
+
+    out = subprocess.run([NGINX, "-v"], capture_output=True, text=True).stderr.strip()
+    return out.split("/")[-1] if "/" in out else out
+
+
+def store_env(workdir: Path) -> dict[str, str]:
+    """A scenario store of the run's own (YAML folder before the store existed, SQLite database after)."""
+    return {"CJ_SCENARIO_DIR": str(workdir / "scenarios"), "CJ_DATABASE_URL": f"sqlite:///{workdir / 'store.sqlite'}"}
+
+
+@dataclass
+class ReplicaRun:
+    """One workshop through nginx in front of `replicas` processes."""
+
+    replicas: int
+    report: WorkshopReport
+    cpu: list[float]  # cores used by each replica on average over the workshop
+    nginx_cpu: float
+    generator_cpu: float  # cores used by this load generator (protobuf, websockets)
+    peak_connections: list[int]  # most nginx -> replica connections seen at once, per replica
+    load_before: float
+    load_after: float
+
+
+def run_through_nginx(replicas: int, sessions: int, duration_s: float, think: tuple[float, float], ramp_s: float,
+                      seed: int = 1) -> ReplicaRun:
+    """Start `replicas` replicas behind nginx (fresh, with their own store), run the workshop through nginx."""
+    from deploy.serve import ReplicaSet, free_port
+
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="cj-bench-replicas-") as tmp, \
+            ReplicaSet(replicas, port=free_port(), run_dir=Path(tmp) / "run", env=store_env(Path(tmp))) as rs:
+        asyncio.run(warm_up([r.url for r in rs.members]))
+        pids = [r.process.pid for r in rs.members]
+        peak = [0] * replicas
+
+        def on_tick(_: WorkshopReport) -> None:
+            for i, r in enumerate(rs.members):
+                peak[i] = max(peak[i], established(r.port))
+
+        cpu0 = [cpu_seconds(pid) for pid in pids]
+        nginx0 = cpu_seconds(rs.nginx.pid) + sum(cpu_seconds(c) for c in _children(rs.nginx.pid))
+        self0 = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        report = asyncio.run(workshop(rs.url, sessions, duration_s, think, seed=seed, on_tick=on_tick, ramp_s=ramp_s))
+        wall = time.perf_counter() - started
+        self1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = [(cpu_seconds(pid) - c0) / wall for pid, c0 in zip(pids, cpu0, strict=True)]
+        nginx1 = cpu_seconds(rs.nginx.pid) + sum(cpu_seconds(c) for c in _children(rs.nginx.pid))
+    generator = (self1.ru_utime + self1.ru_stime - self0.ru_utime - self0.ru_stime) / wall
+    return ReplicaRun(replicas, report, cpu, (nginx1 - nginx0) / wall, generator, peak, load_before,
+                      os.getloadavg()[0])
+
+
+async def warm_up(urls: list[str]) -> None:
+    """Open the app once on each replica directly, as the facilitator does before the room arrives.
+
+    A fresh process's first run imports the charting and table libraries; that belongs to start-up, not to the
+    room's first change.
+    """
+    for url in urls:
+        session = Session(url, "s=greater-manchester")
+        await session.open()
+        result = await session.rerun()
+        await session.close()
+        if result.status != ForwardMsg.FINISHED_SUCCESSFULLY:
+            raise RuntimeError(f"warm-up run on {url} finished with status {result.status}")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, think: tuple[float, float]) -> str:
+    """The RESULTS.md section for a side-by-side run."""
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    ms = 1000
+    lines = [
+        REPLICAS_START,
+        "## Workshop through nginx: 1 and 2 replicas side by side (bench/ws_load.py --replicas)",
+        "",
+        f"{now} · commit {commit} · {machine_line()}",
+        "",
+        f"{sessions} websocket sessions (bench/ws_load.py, Streamlit's own protocol) for {duration_s:.0f} s each, "
+        f"a pause of {think[0]:g}–{think[1]:g} s between changes, every session with its own random `cjroute` "
+        "cookie, all through nginx (deploy/serve.py: the config `make serve` runs). Each replica count gets a "
+        "fresh set, each replica opened once directly before the room arrives (warm-up, not timed). "
+        f"Target (issue 16): with 2 replicas, p95 ≤ {TARGET_P95_S:.1f} s, no errors, no leaks.",
+        "",
+        "| replicas | changes | change → run finished, median | p95 | max | open link, median | errors | "
+        "isolation failures | replica CPU (cores each) | nginx CPU | load generator CPU | connections per replica "
+        "(peak) | load avg before → after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |",
+    ]
+    for run in runs:
+        r = run.report
+        lines.append(
+            f"| {run.replicas} | {r.interactions} | {percentile(r.finished_s, 50) * ms:.0f} ms | "
+            f"{percentile(r.finished_s, 95) * ms:.0f} ms | {max(r.finished_s, default=0) * ms:.0f} ms | "
+            f"{statistics.median(r.open_s) * ms if r.open_s else float('nan'):.0f} ms | {len(r.errors)} | "
+            f"{len(r.leaks) + len(r.inconsistent())} | {' + '.join(f'{c:.2f}' for c in run.cpu)} | "
+            f"{run.nginx_cpu:.2f} | {run.generator_cpu:.2f} | {' / '.join(map(str, run.peak_connections))} | "
+            f"{run.load_before:.2f} → {run.load_after:.2f} |")
+    two = next((run for run in runs if run.replicas == 2), None)
+    if two is not None:
+        p95 = percentile(two.report.finished_s, 95)
+        ok = p95 <= TARGET_P95_S and not two.report.errors and not two.report.leaks and not two.report.inconsistent()
+        lines += ["", f"Target with 2 replicas: p95 {p95 * ms:.0f} ms, errors {len(two.report.errors)}, isolation "
+                      f"failures {len(two.report.leaks) + len(two.report.inconsistent())}: "
+                      f"**{'met' if ok else 'missed'}**."]
+    for run in runs:
+        for line in summary_lines(run.report)[5:]:
+            lines.append(f"- {run.replicas} replica(s): {line.strip()}")
+    lines.append(REPLICAS_END)
+    return "\n".join(lines)
+
+
+def write_section(text: str, start: str, end: str) -> None:
+    """Replace the section between the markers in bench/RESULTS.md, or append it."""
+    current = RESULTS.read_text(encoding="utf-8")
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1]
+        updated = before + text + after
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text + "\n"
+    RESULTS.write_text(updated, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="base URL of a running explorer, e.g. http://127.0.0.1:8501")
+    parser.add_argument("--replicas", type=int, nargs="+", metavar="N",
+                        help="start N replicas behind nginx for each N given (e.g. 1 2), run the workshop through "
+                             "nginx against each, side by side")
+    parser.add_argument("--write", action="store_true", help="with --replicas: record the table in bench/RESULTS.md")
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 4.0), metavar=("MIN", "MAX"),
                         help="seconds each participant waits between changes (uniform)")
     parser.add_argument("--ramp", type=float, default=5.0, help="participants arrive within this many seconds")
     args = parser.parse_args(argv)
+    if args.replicas:
+        runs = []
+        for n in args.replicas:
+            print(f"== {n} replica(s) behind nginx", flush=True)
+            run = run_through_nginx(n, args.sessions, args.duration, tuple(args.think), args.ramp)
+            print("\n".join(summary_lines(run.report)), flush=True)
+            print(f"replica CPU {[round(c, 2) for c in run.cpu]} cores, nginx {run.nginx_cpu:.2f}, "
+                  f"load generator {run.generator_cpu:.2f}, peak connections {run.peak_connections}", flush=True)
+            runs.append(run)
+        section = replicas_section(runs, args.sessions, args.duration, tuple(args.think))
+        print(section)
+        if args.write:
+            write_section(section, REPLICAS_START, REPLICAS_END)
+        return 1 if any(r.report.errors or r.report.leaks or r.report.inconsistent() for r in runs) else 0
     if not args.url:
         print("bench/ws_load.py is the load generator used by bench/browser.py (which starts its own server).\n"
-              "To load a server that is already running: --url http://127.0.0.1:8501 [--sessions 30 --duration 60]")
+              "To load a server that is already running: --url http://127.0.0.1:8501 [--sessions 30 --duration 60]\n"
+              "Through nginx with 1 and 2 replicas side by side: --replicas 1 2 [--write]")
         return 0
     report = asyncio.run(workshop(args.url, args.sessions, args.duration, tuple(args.think), ramp_s=args.ramp))
     print("\n".join(summary_lines(report)))
