@@ -5,6 +5,9 @@
     python -m cjcore project scenarios/greater-manchester.yaml --draws 1000 --format csv
     python -m cjcore baseline-template > my-area.csv        # the area's own figures (docs/own-figures.md)
     python -m cjcore baseline-yaml my-area.csv              # ... as a scenario's baseline: block
+    python -m cjcore scenarios list                         # saved scenarios (the app's store)
+    python -m cjcore scenarios export ID [--version N] [-o FILE]
+    python -m cjcore scenarios import FILE...               # each file a new saved scenario
 
 Exit codes: 0 success; 1 a scenario is invalid or cannot be read; 2 the command was used wrongly. Problems go to
 stderr as plain lines (``FILE: field.path: what was given — what is allowed``), never as a traceback.
@@ -77,7 +80,28 @@ def _parser() -> argparse.ArgumentParser:
                          description="Check an own-figures CSV file and print it as the 'baseline:' block of a "
                                      "scenario file (problems on stderr, exit 1).")
     own.add_argument("file", metavar="CSV")
+    saved = sub.add_parser("scenarios", help="list, export and import saved scenarios", description=(
+        "The app's saved scenarios (the scenario store: $CJ_DATABASE_URL, or explorer.db in $CJ_SCENARIO_DIR "
+        "or ~/.cjexplorer/scenarios). YAML is the export and import format."))
+    action = saved.add_subparsers(dest="action", required=True, metavar="ACTION")
+    action.add_parser("list", help="every saved scenario: id, latest version, when, title",
+                      description="List every saved scenario, most recently saved first.")
+    export = action.add_parser("export", help="one version of a saved scenario as YAML",
+                               description="Write a saved scenario's latest version (or --version N) as YAML.")
+    export.add_argument("id", metavar="ID", help="the scenario's id (from 'scenarios list'), or ID@N")
+    export.add_argument("--version", type=_positive, metavar="N", help="the version (default: the latest)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    imp = action.add_parser("import", help="save scenario files as new saved scenarios",
+                            description="Check each file and save it as a new scenario (version 1); prints the new "
+                                        "id. Invalid files are reported on stderr and skipped (exit 1).")
+    imp.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a version number (1, 2, 3, ...)")
+    return int(text)
 
 
 # ----------------------------------------------------------------------------------------------- list
@@ -219,6 +243,68 @@ def _cmd_baseline_yaml(file: str, out: TextIO) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------ scenarios
+def _plain(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as escapes."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cjcore.store import LOCAL, NotFound, ReadOnly, open_store
+
+    store = open_store()
+    try:
+        if args.action == "list":
+            found = store.list(LOCAL)
+            out.write(f"Saved scenarios ({len(found)})\n")
+            for info in found:
+                out.write(f"  {info.id}  v{info.latest:<3} {info.updated_at:%Y-%m-%d %H:%M} UTC  "
+                          f"{_plain(info.title)}\n")
+            if not store.writable:
+                err.write(f"{store.read_only_reason}\n")
+            return 0
+        if args.action == "export":
+            sid, _, at = str(args.id).partition("@")
+            try:
+                number = args.version or (_positive(at) if at else None)
+            except argparse.ArgumentTypeError as exc:
+                err.write(f"python -m cjcore scenarios export: error: {exc}\n")
+                return 2
+            try:
+                version = store.latest(LOCAL, sid) if number is None else store.get(LOCAL, sid, number)
+            except NotFound as exc:
+                err.write(f"{_plain(str(args.id))[:60]}: {exc} — an id from 'python -m cjcore scenarios list'\n")
+                return 1
+            if not args.output:
+                out.write(version.yaml)
+                return 0
+            try:
+                Path(args.output).write_text(version.yaml, encoding="utf-8")
+            except OSError as exc:
+                err.write(f"{args.output}: cannot be written ({exc.strerror}) — a file in a folder you can write\n")
+                return 1
+            out.write(f"EXPORTED {version.scenario_id} version {version.number} to {args.output}\n")
+            return 0
+        status = 0
+        for path in _expand(args.files):
+            try:
+                scenario = load_scenario(path, source=str(path))
+            except ScenarioError as exc:
+                status = 1
+                for line in exc.problems:
+                    err.write(line + "\n")
+                continue
+            try:
+                saved = store.create(LOCAL, scenario)
+            except ReadOnly as exc:
+                err.write(f"{path}: {exc.reason}\n")
+                return 1
+            out.write(f"IMPORTED {path} as {saved.scenario_id} ({_plain(saved.title)})\n")
+        return status
+    finally:
+        store.close()
+
+
 # ----------------------------------------------------------------------------------------------- main
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
@@ -243,6 +329,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "baseline-yaml":
             return _cmd_baseline_yaml(args.file, out)
+        if args.command == "scenarios":
+            return _cmd_scenarios(args, out, err)
         return _cmd_project(args.file, args.draws, args.seed, args.format, out)
     except ScenarioError as exc:
         err.write(str(exc) + "\n")

@@ -1,7 +1,6 @@
-"""Reading, checking, writing and saving scenario files (YAML).
+"""Reading, checking and writing scenario files (YAML), and the built-in scenarios.
 
-Scenarios are how users keep and share their assumptions, so this module makes them hard to load wrongly and
-hard to lose:
+Scenarios are how users keep and share their assumptions, so this module makes them hard to load wrongly:
 
 * **Reading** uses PyYAML's safe loader only, made stricter: a file over 256 KB is refused before it is
   parsed; a key written twice in one mapping is refused (plain PyYAML silently keeps the last one, so a user's
@@ -14,12 +13,8 @@ hard to lose:
   reported at once, in a ``ScenarioError``.
 * **Writing** (``dump_scenario``) gives readable YAML in the schema's field order that loads back to an equal
   scenario.
-* **Saving** user scenarios (``save_user_scenario``) goes to ``CJ_SCENARIO_DIR`` (default
-  ``~/.cjexplorer/scenarios``), never into the built-in folder, under a file name made safe from any title.
-  Each save writes a temporary file in the same folder, flushes it to disk and renames it over the target
-  (``os.replace``), so a reader or a crash never sees half a file and two saves of the same name at the same
-  moment leave one complete file. When a save replaces an existing file, the previous version is kept in
-  ``.history/<name>/`` (time-stamped; the newest ``HISTORY_KEEP`` per name are kept).
+* **Saving** is the scenario store's job (``cjcore.store``: every save a new version in a database); YAML stays
+  the format for import, export and download, and ``safe_filename`` names such files.
 """
 
 from __future__ import annotations
@@ -28,12 +23,9 @@ import dataclasses
 import difflib
 import os
 import re
-import tempfile
 import unicodedata
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, get_args
 
@@ -60,13 +52,6 @@ _GIVEN_CHARS = 60
 
 #: Built-in scenarios shipped with the program (read-only at run time).
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-#: Environment variable naming the folder for user scenarios.
-USER_DIR_ENV = "CJ_SCENARIO_DIR"
-DEFAULT_USER_DIR = Path("~/.cjexplorer/scenarios")
-#: Sub-folder of the user folder that keeps previous versions of overwritten files.
-HISTORY_DIR = ".history"
-#: Previous versions kept per user scenario.
-HISTORY_KEEP = 20
 #: Longest file stem made from a title.
 MAX_STEM_CHARS = 60
 SUFFIX = ".yaml"
@@ -771,22 +756,7 @@ def load_builtin(key: str) -> Scenario:
     return load_scenario(files[key])
 
 
-# ---------------------------------------------------------------------------------------- user scenarios
-def user_dir() -> Path:
-    """The folder for user scenarios (``$CJ_SCENARIO_DIR`` or ``~/.cjexplorer/scenarios``), created on demand.
-
-    Raises:
-        ValueError: If the folder is the built-in scenario folder or inside it (built-ins are read-only).
-    """
-    configured = os.environ.get(USER_DIR_ENV, "").strip()
-    folder = Path(configured or DEFAULT_USER_DIR).expanduser().resolve()
-    builtin = BUILTIN_DIR.resolve()
-    if folder == builtin or builtin in folder.parents:
-        raise ValueError(f"{USER_DIR_ENV} must not point into the built-in scenario folder {builtin}")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
+# --------------------------------------------------------------------------------------------- file names
 def safe_filename(title: str) -> str:
     """A safe file stem made from any title: lowercase ASCII letters, digits and single hyphens.
 
@@ -807,87 +777,3 @@ def safe_filename(title: str) -> str:
     if stem in builtin_scenarios() or stem in _WINDOWS_RESERVED:
         stem = f"{stem}-user"
     return stem
-
-
-def list_user_scenarios() -> dict[str, Path]:
-    """The user's saved scenario files, keyed by file stem, sorted by key (hidden and temporary files left out)."""
-    folder = user_dir()
-    return {p.stem: p for p in sorted(folder.glob(f"*{SUFFIX}"))
-            if not p.name.startswith(".") and p.is_file()}
-
-
-def user_history(stem: str) -> list[Path]:
-    """Previous versions of a user scenario kept by ``save_user_scenario``, newest first."""
-    folder = user_dir() / HISTORY_DIR / safe_filename(stem)
-    return sorted(folder.glob(f"*{SUFFIX}"), reverse=True) if folder.is_dir() else []
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms that cannot open a directory
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside ``target``, flush it to disk, and rename it over ``target``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _keep_previous(target: Path) -> Path | None:
-    """Keep the current version of ``target`` in the history folder before it is replaced."""
-    if target.is_symlink() or not target.is_file():
-        return None
-    folder = target.parent / HISTORY_DIR / target.stem
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    kept = folder / f"{stamp}-{uuid.uuid4().hex[:8]}{SUFFIX}"
-    try:
-        os.link(target, kept)  # the old file gets a second name: atomic, and no half copies
-    except FileNotFoundError:
-        return None  # replaced by a concurrent save in between; that save kept it
-    except OSError:  # file systems without hard links
-        try:
-            _write_atomic(kept, target.read_bytes())
-        except FileNotFoundError:
-            return None
-    for old in sorted(folder.glob(f"*{SUFFIX}"), reverse=True)[HISTORY_KEEP:]:
-        old.unlink(missing_ok=True)
-    return kept
-
-
-def save_user_scenario(scenario: Scenario, title: str | None = None) -> Path:
-    """Save a scenario to the user folder, atomically, keeping any previous version.
-
-    Args:
-        scenario: A validated scenario.
-        title: The name to save under (made safe by ``safe_filename``); the scenario's name by default.
-
-    Returns:
-        The path of the saved file.
-    """
-    folder = user_dir()
-    target = folder / f"{safe_filename(scenario.name if title is None else title)}{SUFFIX}"
-    resolved = target.resolve()
-    if resolved.parent != folder or BUILTIN_DIR.resolve() in resolved.parents:
-        raise ValueError(f"refusing to write {target} outside the user scenario folder {folder}")
-    data = dump_scenario(scenario).encode("utf-8")
-    _keep_previous(target)
-    _write_atomic(target, data)
-    return target

@@ -8,9 +8,16 @@ import streamlit as st
 
 from cjcore.areas import AREA_KEYS, get_area
 from cjcore.changes import all_changes, policy_changes
-from cjcore.scenario_io import builtin_scenarios, list_user_scenarios, load_scenario
-from explorer import state
-from explorer.urlstate import USER_PREFIX
+from cjcore.scenario_io import builtin_scenarios, load_scenario
+from cjcore.store import ScenarioInfo
+from explorer import state, storage
+from explorer.urlstate import parse_saved_key, saved_key
+
+
+def saved_label(info: ScenarioInfo, repeated: bool = False) -> str:
+    """A saved scenario in a list: its title, with when it was saved if another saved scenario has that title."""
+    label = f"Saved: {info.title}"
+    return f"{label} ({info.updated_at:%d %b %Y %H:%M} UTC, {info.id[:6]})" if repeated else label
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -20,23 +27,59 @@ def _scenario_name(path: str, modified: float) -> str:
 
 
 def scenario_options() -> dict[str, str]:
-    """Every scenario a user can load, key -> label: built-ins first (by their own names), then the user's own."""
+    """Every scenario a user can load, key -> label: built-ins (by their own names), then the visible saved ones.
+
+    Labels are plain text in a select box (never markdown); repeated titles are told apart by when they were saved.
+    """
     options = {}
     for key, path in builtin_scenarios().items():
         try:
             options[key] = _scenario_name(str(path), path.stat().st_mtime)
         except Exception:  # a broken file: the library says what is wrong with it
             options[key] = key
-    options.update({f"{USER_PREFIX}{name}": f"Yours: {name}" for name in list_user_scenarios()})
+    saved = storage.store().list(storage.viewer())
+    titles = [info.title.casefold() for info in saved]
+    for info in saved:
+        options[saved_key(info.id, info.latest)] = saved_label(info, titles.count(info.title.casefold()) > 1)
     return options
+
+
+def _current_option(key: str) -> str:
+    """The label for a loaded key that is not in the list (an earlier version of a saved scenario)."""
+    parsed = parse_saved_key(key)
+    if parsed is None or parsed[1] is None:
+        return key
+    try:
+        info = storage.store().info(storage.viewer(), parsed[0])
+    except KeyError:
+        return key
+    return f"{saved_label(info)} (version {parsed[1]} of {info.latest})"
+
+
+def _newer_version_notice() -> None:
+    """Say so when the loaded saved scenario has a newer version than the one this link opened."""
+    loaded = state.saved_origin()
+    if loaded is None:
+        return
+    try:
+        info = storage.store().info(storage.viewer(), loaded[0])
+    except KeyError:
+        return
+    if info.latest > loaded[1]:
+        st.info(f"A newer version of this saved scenario exists: version {info.latest} "
+                f"(this view started from version {loaded[1]}).")
+        if st.button("Open the newest version", key=state.widget_key("sb_newest"), width="stretch"):
+            newest = storage.store().latest(storage.viewer(), info.id)
+            state.load(saved_key(info.id, newest.number), newest.scenario())
+            st.rerun()
 
 
 def _on_scenario_change(widget: str) -> None:
     key = st.session_state[widget]
     try:
         state.load(key, state.load_origin(key))
-    except Exception as exc:  # a user file removed or broken since the list was drawn
-        st.session_state["cj_sidebar_error"] = f"Could not load that scenario: {exc}"
+    except Exception:  # no longer visible (moved out of a room) or unreadable since the list was drawn
+        st.session_state["cj_sidebar_error"] = "Could not load that scenario: it is no longer available to you."
 
 
 def _on_area_change(widget: str) -> None:
@@ -54,13 +97,14 @@ def draw() -> st.delta_generator.DeltaGenerator:
         options = scenario_options()
         current = state.origin_key()
         if current not in options:
-            options[current] = current
+            options[current] = _current_option(current)
         key = state.widget_key("sb_scenario")
         st.selectbox("Scenario", list(options), index=list(options).index(current), format_func=options.get,
                      key=key, on_change=_on_scenario_change, args=(key,),
                      help="Load a built-in scenario or one you saved. Your edits since loading are replaced.")
         if message := st.session_state.pop("cj_sidebar_error", None):
             st.error(message)
+        _newer_version_notice()
         key = state.widget_key("sb_area")
         st.selectbox("Area", AREA_KEYS, index=AREA_KEYS.index(sc.area), format_func=lambda k: get_area(k).name,
                      key=key, on_change=_on_area_change, args=(key,),

@@ -11,9 +11,11 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from cjcore.scenario_io import builtin_scenarios, list_user_scenarios, load_builtin, load_scenario
+from cjcore.scenario_io import builtin_scenarios, load_builtin
 from cjcore.schema import Scenario
-from explorer.urlstate import DEFAULT_ORIGIN, USER_PREFIX, decode, encode
+from cjcore.store import Version
+from explorer import storage
+from explorer.urlstate import DEFAULT_ORIGIN, USER_PREFIX, decode, encode, parse_saved_key, saved_key
 
 _SCENARIO = "cj_scenario"
 _ORIGIN_KEY = "cj_origin_key"
@@ -27,17 +29,43 @@ _REDO = "cj_redo"
 MAX_HISTORY = 100
 
 
-def load_origin(key: str) -> Scenario:
-    """A built-in scenario by file stem, or a user scenario as `user:<name>`."""
+def _saved_version(key: str) -> Version:
+    """The stored version an origin key names: ``id:<id>@<n>``, ``id:<id>`` (latest) or an old ``user:<stem>``."""
+    store, viewer = storage.store(), storage.viewer()
     if key.startswith(USER_PREFIX):
-        name = key.removeprefix(USER_PREFIX)
-        path = list_user_scenarios().get(name)
-        if path is None:
-            raise KeyError(name)
-        return load_scenario(path)
-    if key not in builtin_scenarios():
+        info = store.find_legacy(viewer, key.removeprefix(USER_PREFIX))
+        return store.get(viewer, info.id, info.latest)
+    parsed = parse_saved_key(key)
+    if parsed is None:
         raise KeyError(key)
-    return load_builtin(key)
+    scenario_id, number = parsed
+    return store.latest(viewer, scenario_id) if number is None else store.get(viewer, scenario_id, number)
+
+
+def load_origin(key: str) -> Scenario:
+    """A built-in scenario by file stem, or a saved one by ``id:<id>@<version>`` (or an old ``user:<stem>``)."""
+    if key in builtin_scenarios():
+        return load_builtin(key)
+    return _saved_version(key).scenario()
+
+
+def canonical_key(key: str) -> str:
+    """The origin key that keeps naming exactly this scenario: a saved one's id with its version number."""
+    if key in builtin_scenarios():
+        return key
+    try:
+        version = _saved_version(key)
+    except KeyError:
+        return key
+    return saved_key(version.scenario_id, version.number)
+
+
+def saved_origin() -> tuple[str, int] | None:
+    """(scenario id, version) when the loaded scenario is a saved one; None for a built-in."""
+    parsed = parse_saved_key(origin_key())
+    if parsed is None or parsed[1] is None:
+        return None
+    return parsed[0], parsed[1]
 
 
 def require_app() -> None:
@@ -62,7 +90,7 @@ def init_session() -> None:
         return
     decoded = decode(st.query_params.to_dict(), load_origin, DEFAULT_ORIGIN)
     st.session_state[_SCENARIO] = decoded.scenario
-    st.session_state[_ORIGIN_KEY] = decoded.origin_key
+    st.session_state[_ORIGIN_KEY] = canonical_key(decoded.origin_key)
     st.session_state[_ORIGIN] = decoded.origin
     st.session_state[_PRESENTER] = decoded.presenter
     st.session_state[_WARNINGS] = decoded.warnings
@@ -81,7 +109,7 @@ def origin() -> Scenario:
 
 
 def origin_key() -> str:
-    """The key of the loaded scenario: a built-in's file stem or `user:<name>`."""
+    """The key of the loaded scenario: a built-in's file stem or a saved one's `id:<id>@<version>`."""
     return st.session_state[_ORIGIN_KEY]
 
 

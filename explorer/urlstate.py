@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,11 @@ from cjcore.schema import Funding, Scenario
 from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_KEYS
 
 DEFAULT_ORIGIN = "greater-manchester"
+#: Origin key of a saved scenario: ``id:<scenario id>@<version>`` (a link keeps opening the version it was made from).
+SAVED_PREFIX = "id:"
+#: Origin key of a scenario saved before the store existed, by its old file stem; opens its imported latest version.
 USER_PREFIX = "user:"
+_SAVED_KEY = re.compile(r"id:([A-Za-z0-9_-]{1,64})(?:@([0-9]{1,9}))?")
 MAX_PARAM_CHARS = 2000
 #: Notes travel in the link only while they fit in this many characters (encoded); the YAML always has them.
 MAX_NOTES_CHARS = 1500
@@ -47,6 +52,23 @@ _LABELS: Mapping[str, str] = {
     "fu": "unspent pooled money",
     "ga": "governance agreement year", "n": "notes", "b": "area's own figures",
 }
+
+
+def saved_key(scenario_id: str, number: int) -> str:
+    """The origin key of one version of a saved scenario."""
+    return f"{SAVED_PREFIX}{scenario_id}@{int(number)}"
+
+
+def parse_saved_key(key: str) -> tuple[str, int | None] | None:
+    """(scenario id, version or None for the latest) from ``id:<id>@<n>`` / ``id:<id>``; None for other keys.
+
+    Only plain ASCII letters, digits, ``-`` and ``_`` in the id and ASCII digits in the version are accepted.
+    """
+    match = _SAVED_KEY.fullmatch(key)
+    if match is None:
+        return None
+    number = int(match[2]) if match[2] is not None else None
+    return (match[1], number) if number != 0 else None
 
 
 @dataclass

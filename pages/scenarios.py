@@ -1,23 +1,11 @@
-"""Scenarios: the library, a YAML editor with live checks, upload, download and save as new."""
+"""Scenarios: the library, a YAML editor with live checks, upload, download, save (versions) and history."""
 
 import hashlib
 
 import streamlit as st
 
-from cjcore.areas import get_area
-from cjcore.scenario_io import (
-    ScenarioError,
-    builtin_scenarios,
-    dump_scenario,
-    list_user_scenarios,
-    load_scenario,
-    parse_scenario,
-    safe_filename,
-    save_user_scenario,
-    user_dir,
-)
-from explorer import state
-from explorer.urlstate import USER_PREFIX
+from cjcore.scenario_io import ScenarioError, dump_scenario, parse_scenario, safe_filename
+from explorer import saving, state
 from explorer.widgets import page_header
 
 state.require_app()  # first visit to a deep link on a fresh server: go through app.py
@@ -33,26 +21,7 @@ sc = state.scenario()
 library, editor = st.columns([5, 7], gap="large")
 
 with library:
-    st.subheader("Library")
-    entries = [(key, path, "Built-in") for key, path in builtin_scenarios().items()]
-    entries += [(f"{USER_PREFIX}{name}", path, "Yours") for name, path in list_user_scenarios().items()]
-    for key, path, kind in entries:
-        try:
-            loaded = load_scenario(path)
-        except ScenarioError as exc:
-            st.warning(f"{kind} file {path.name} is not a valid scenario: {exc.problems[0]}")
-            continue
-        with st.container(border=True):
-            top = st.columns([6, 2])
-            top[0].markdown(f"**{loaded.name}**  \n{kind} · {get_area(loaded.area).name}")
-            current = key == state.origin_key()
-            if top[1].button("Loaded" if current else "Load", key=f"load_{key}", disabled=current,
-                             width="stretch"):
-                state.load(key, loaded)
-                st.rerun()
-            if loaded.description and not state.presenter():
-                with st.expander("About this scenario"):
-                    st.write(loaded.description)
+    saving.library()
 
 with editor:
     st.subheader("Edit as YAML")
@@ -93,17 +62,5 @@ with editor:
     st.subheader("Download and save")
     st.download_button("Download this scenario (YAML)", dump_scenario(sc).encode("utf-8"),
                        file_name=f"{safe_filename(sc.name)}.yaml", mime="application/x-yaml", on_click="ignore")
-    title = st.text_input("Save as", value=sc.name, max_chars=120, key=state.widget_key("save_title"),
-                          help=f"Saved to your scenario folder ({user_dir()}); built-ins are never overwritten. "
-                               "Saving again under the same name keeps the previous version.")
-    if st.button("Save as new scenario"):
-        if not title.strip():
-            st.error("Give the scenario a name first.")
-        else:
-            to_save = sc.with_changes(name=title.strip())
-            path = save_user_scenario(to_save, title.strip())
-            state.load(f"{USER_PREFIX}{path.stem}", to_save)
-            st.session_state["cj_saved_message"] = f"Saved as {path.name} in {path.parent}."
-            st.rerun()
-    if message := st.session_state.pop("cj_saved_message", None):
-        st.success(message)
+    saving.save_controls(sc)
+    saving.history()

@@ -7,6 +7,7 @@ import yaml
 
 from cjcore.engine import sweep
 from cjcore.scenario_io import dump_scenario, load_builtin
+from cjcore.store import LOCAL, open_store
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
 from tests.app.conftest import VIEWS, metric_values, number
@@ -119,17 +120,19 @@ def test_yaml_editor_shows_errors_live_and_applies_valid_text(make_app):
     assert at.session_state["cj_scenario"].horizon_years == 7
 
 
-def test_save_as_new_writes_a_user_file(make_app, user_dir):
+def test_save_as_new_makes_a_saved_scenario(make_app, user_dir):
     at = make_app().run()
     at.switch_page(view("scenarios")).run()
-    next(t for t in at.text_input if t.label == "Save as").set_value("Our workshop option A").run()
+    next(t for t in at.text_input if t.label == "Name for a new scenario").set_value("Our workshop option A").run()
     next(b for b in at.button if b.label == "Save as new scenario").click().run()
     assert not at.exception
-    saved = user_dir / "our-workshop-option-a.yaml"
-    assert saved.is_file()
-    assert yaml.safe_load(saved.read_text())["name"] == "Our workshop option A"
-    assert at.session_state["cj_origin_key"] == "user:our-workshop-option-a"
-    assert any("Saved as our-workshop-option-a.yaml" in s.value for s in at.success)
+    store = open_store()
+    (info,) = store.list(LOCAL)
+    assert info.title == "Our workshop option A" and info.latest == 1
+    assert store.latest(LOCAL, info.id).scenario().name == "Our workshop option A"
+    assert at.session_state["cj_origin_key"] == f"id:{info.id}@1"
+    assert any("Saved as a new scenario" in s.value for s in at.success)
+    store.close()
 
 
 def test_presenter_mode_enlarges_type_and_is_kept_in_the_link(make_app):

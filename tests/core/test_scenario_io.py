@@ -1,16 +1,14 @@
-"""Tests of scenario files: strict, safe loading with clear errors, readable round trips, and safe saving.
+"""Tests of scenario files: strict, safe loading with clear errors, readable round trips, and safe file names.
 
 Issue 4's promises: every built-in validates and projects; every bad input gives one clear line per problem
 (file, field path, what was given, what is allowed) and no traceback; a YAML tag that would run code is
-refused and runs nothing; load → dump → load is the identity; user files stay in the user folder, never shadow
-a built-in, keep their previous version and survive concurrent saves.
+refused and runs nothing; load → dump → load is the identity; a file name made from any title is safe and never
+shadows a built-in. Saving (versions, concurrency) is the store's, tested in tests/store.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -32,14 +30,10 @@ from cjcore.scenario_io import (
     ScenarioError,
     builtin_scenarios,
     dump_scenario,
-    list_user_scenarios,
     load_builtin,
     load_scenario,
     parse_scenario,
     safe_filename,
-    save_user_scenario,
-    user_dir,
-    user_history,
 )
 from cjcore.schema import MAX_NOTE_CHARS, FiveConditions, Funding, Governance, Scenario
 from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_KEYS
@@ -82,13 +76,6 @@ def one_problem(text: str | bytes) -> dict[str, str]:
     found = problems_of(text)
     assert len(found) == 1, found
     return found[0]
-
-
-@pytest.fixture
-def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "user-scenarios"
-    monkeypatch.setenv("CJ_SCENARIO_DIR", str(folder))
-    return folder
 
 
 # --------------------------------------------------------------------------------------------- built-ins
@@ -545,7 +532,7 @@ def test_dump_keeps_the_schema_order_and_is_readable() -> None:
     assert "{" not in text.replace("overrides: {}", "")
 
 
-# ----------------------------------------------------------------------------------------- user scenarios
+# ------------------------------------------------------------------------------------------- file names
 @pytest.mark.parametrize(("title", "stem"), [
     ("../../etc/passwd", "etc-passwd"),
     ("..", "scenario"),
@@ -571,133 +558,3 @@ def test_safe_filename_is_always_safe(title: str) -> None:
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem)
     assert len(stem) <= 65
     assert stem not in builtin_scenarios()
-
-
-@pytest.mark.parametrize("title", ["../../etc/passwd", ".hidden", "london", "../scenarios/london",
-                                   "greater-manchester"])
-def test_save_stays_inside_user_dir_and_never_shadows_a_builtin(user_folder: Path, title: str) -> None:
-    before = {p.name: p.read_bytes() for p in BUILTIN_DIR.iterdir()}
-    path = save_user_scenario(load_builtin("london"), title=title)
-    assert path.resolve().parent == user_folder.resolve()
-    assert not path.name.startswith(".")
-    assert path.stem not in builtin_scenarios()
-    assert {p.name: p.read_bytes() for p in BUILTIN_DIR.iterdir()} == before
-    assert load_scenario(path) == load_builtin("london")
-    assert list_user_scenarios() == {path.stem: path}
-
-
-def test_user_dir_default_and_creation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CJ_SCENARIO_DIR", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert user_dir() == (tmp_path / ".cjexplorer" / "scenarios").resolve()
-    assert user_dir().is_dir()
-
-
-def test_user_dir_may_not_be_the_builtin_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    for folder in (BUILTIN_DIR, BUILTIN_DIR / "sub"):
-        monkeypatch.setenv("CJ_SCENARIO_DIR", str(folder))
-        with pytest.raises(ValueError, match="built-in"):
-            user_dir()
-    assert not (BUILTIN_DIR / "sub").exists()
-
-
-def test_save_uses_the_scenario_name_by_default(user_folder: Path) -> None:
-    sc = load_builtin("london").with_changes(name="My plan: London v2")
-    assert save_user_scenario(sc) == user_folder.resolve() / "my-plan-london-v2.yaml"
-
-
-def test_overwrite_keeps_the_previous_version(user_folder: Path) -> None:
-    first = load_builtin("london")
-    second = first.with_changes(horizon_years=7)
-    path = save_user_scenario(first, "plan")
-    assert user_history("plan") == []
-    assert save_user_scenario(second, "plan") == path
-    assert load_scenario(path) == second
-    (kept,) = user_history("plan")
-    assert load_scenario(kept) == first
-    third = first.with_changes(horizon_years=3)
-    save_user_scenario(third, "plan")
-    newest, older = user_history("plan")
-    assert load_scenario(newest) == second and load_scenario(older) == first
-    assert set(list_user_scenarios()) == {"plan"}  # history and temp files are not listed
-
-
-def test_history_is_capped(user_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scenario_io, "HISTORY_KEEP", 3)
-    sc = load_builtin("london")
-    for years in range(1, 8):
-        save_user_scenario(sc.with_changes(horizon_years=years), "capped")
-    assert [load_scenario(p).horizon_years for p in user_history("capped")] == [6, 5, 4]
-
-
-def _variants() -> list[Scenario]:
-    base = load_builtin("london")
-    return [base.with_changes(horizon_years=h, description="x " * 250 * h) for h in range(1, 9)]
-
-
-def _assert_one_complete_file(folder: Path, variants: list[Scenario]) -> None:
-    files = sorted(p.name for p in folder.iterdir() if p.is_file())
-    assert files == ["same.yaml"], files  # no temporary files left behind
-    assert load_scenario(folder / "same.yaml") in variants
-    for kept in user_history("same"):
-        assert load_scenario(kept) in variants
-
-
-def test_concurrent_saves_with_threads(user_folder: Path) -> None:
-    variants = _variants()
-    barrier = threading.Barrier(len(variants))
-    errors: list[BaseException] = []
-
-    def work(sc: Scenario) -> None:
-        try:
-            barrier.wait()
-            for _ in range(5):
-                save_user_scenario(sc, "same")
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(sc,)) for sc in variants]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    _assert_one_complete_file(user_folder, variants)
-
-
-def _save_in_process(folder: str, index: int, barrier: Any) -> None:
-    import os
-
-    os.environ["CJ_SCENARIO_DIR"] = folder
-    sc = _variants()[index]
-    barrier.wait()
-    for _ in range(5):
-        save_user_scenario(sc, "same")
-
-
-def test_concurrent_saves_with_processes(user_folder: Path) -> None:
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    variants = _variants()[:4]
-    user_dir()
-    barrier = ctx.Barrier(len(variants))
-    procs = [ctx.Process(target=_save_in_process, args=(str(user_folder), i, barrier)) for i in range(len(variants))]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    assert [p.exitcode for p in procs] == [0] * len(variants)
-    _assert_one_complete_file(user_folder, variants)
-
-
-def test_failed_write_leaves_the_old_file_and_no_temp(user_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sc = load_builtin("london")
-    path = save_user_scenario(sc, "plan")
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(scenario_io.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        save_user_scenario(sc.with_changes(horizon_years=9), "plan")
-    assert load_scenario(path) == sc
-    assert sorted(p.name for p in user_folder.iterdir() if p.is_file()) == ["plan.yaml"]
