@@ -8,6 +8,7 @@ someone saved in between, nothing is overwritten: the view says who and when, an
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -31,11 +32,19 @@ def when(moment: datetime) -> str:
     return f"{moment:%d %b %Y, %H:%M} UTC"
 
 
-def code(text: str | None, limit: int = _NAME_CHARS) -> str:
-    """User text (a name) inside markdown, as a code span: shown literally, never a link, image or format."""
-    body = " ".join(str(text or "someone").replace("`", "'").split())
-    body = body if len(body) <= limit else body[: limit - 1] + "…"
-    return f"`{body}`"
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_ADDRESS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?<=@)")
+
+
+def md(text: str | None, limit: int = _NAME_CHARS) -> str:
+    """User text (a title) as markdown that shows exactly that text on one line: never a link, image or format.
+
+    Every ASCII punctuation character is backslash-escaped and web or mail addresses are broken with an invisible
+    word joiner, so GitHub-flavoured markdown cannot turn them into links.
+    """
+    line = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text or "someone")).split())
+    line = line if len(line) <= limit else line[: limit - 1] + "…"
+    return _PUNCTUATION.sub(r"\\\1", _ADDRESS.sub("\u2060", line))
 
 
 def _loaded(version: Version, message: str) -> None:
@@ -57,8 +66,7 @@ def library() -> None:
             continue
         with st.container(border=True):
             top = st.columns([6, 2])
-            top[0].text(loaded.name)
-            top[0].caption(f"Built-in · {get_area(loaded.area).name}")
+            top[0].markdown(f"**{md(loaded.name, 200)}**  \nBuilt-in · {get_area(loaded.area).name}")
             current = key == state.origin_key()
             if top[1].button("Loaded" if current else "Load", key=f"load_{key}", disabled=current, width="stretch"):
                 state.load(key, loaded)
@@ -71,8 +79,7 @@ def library() -> None:
     for info in store.list(viewer):
         with st.container(border=True):
             top = st.columns([6, 2])
-            top[0].text(info.title)
-            top[0].caption(f"Saved · version {info.latest} · {when(info.updated_at)}")
+            top[0].markdown(f"**{md(info.title, 200)}**  \nSaved · version {info.latest} · {when(info.updated_at)}")
             current = on_screen == (info.id, info.latest)
             label = "Loaded" if current else "Load newest" if on_screen and on_screen[0] == info.id else "Load"
             if top[1].button(label, key=f"load_{info.id}", disabled=current, width="stretch"):
@@ -142,7 +149,7 @@ def save_controls(scenario: Scenario) -> None:
         stale = st.session_state.get(_STALE)
         if stale and stale["id"] == loaded[0]:
             st.warning(f"Not saved: someone saved this scenario after you loaded it — version {stale['number']}, "
-                       f"saved by {code(stale['by'])} on {when(stale['at'])}. Nothing was overwritten.")
+                       f"saved by {md(stale['by'])} on {when(stale['at'])}. Nothing was overwritten.")
             anyway, new, cancel = st.columns(3)
             if anyway.button("Save as a new version anyway", key="stale_anyway", disabled=bool(blocked),
                              help="Your scenario becomes the newest version; theirs stays in the history."):
@@ -153,7 +160,7 @@ def save_controls(scenario: Scenario) -> None:
             if cancel.button("Cancel", key="stale_cancel"):
                 st.session_state.pop(_STALE, None)
                 st.rerun()
-    title = st.text_input("Name for a new scenario", value=scenario.name, max_chars=120,
+    title = st.text_input("Save as", value=scenario.name, max_chars=120,
                           key=state.widget_key("save_title"),
                           help="Saving as a new scenario never replaces another one, whatever its name: every "
                                "saved scenario has its own id, and the name is only what the library shows.")
@@ -202,7 +209,7 @@ def history() -> None:
             version = store.restore(viewer, loaded[0], pick, base=newest)
         except StaleVersion as exc:
             st.session_state[_HISTORY_WARNING] = (
-                f"Not restored: version {exc.latest.number} was saved meanwhile by {code(exc.latest.saved_by)}. "
+                f"Not restored: version {exc.latest.number} was saved meanwhile by {md(exc.latest.saved_by)}. "
                 "The list now shows it; choose again.")
             st.rerun()
         except ReadOnly as exc:

@@ -123,7 +123,7 @@ def test_yaml_editor_shows_errors_live_and_applies_valid_text(make_app):
 def test_save_as_new_makes_a_saved_scenario(make_app, user_dir):
     at = make_app().run()
     at.switch_page(view("scenarios")).run()
-    next(t for t in at.text_input if t.label == "Name for a new scenario").set_value("Our workshop option A").run()
+    next(t for t in at.text_input if t.label == "Save as").set_value("Our workshop option A").run()
     next(b for b in at.button if b.label == "Save as new scenario").click().run()
     assert not at.exception
     store = open_store()
