@@ -149,3 +149,32 @@ def london_saved(postgres: object) -> str:
         conn.exec_driver_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
     engine.dispose()
     return name
+
+
+def test_a_write_refused_after_opening_says_so_and_loses_nothing(postgres: object) -> None:
+    """A real refusal mid-session (privileges taken away after the store opened): ReadOnly, not a crash."""
+    from tests.store.conftest import Postgres
+
+    assert isinstance(postgres, Postgres)
+    name = postgres.database()
+    role = f"writer_{name[2:]}"
+    with postgres.admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+    import sqlalchemy as sa
+
+    db = sa.create_engine(postgres.url(name), isolation_level="AUTOCOMMIT")
+    with db.connect() as conn:
+        conn.exec_driver_sql(f"GRANT CREATE, USAGE ON SCHEMA public TO {role}")
+    store = open_store(postgres.url(name, user=role), legacy_dir=None)
+    try:
+        assert store.writable
+        sid = store.create(LOCAL, load_builtin("london")).scenario_id
+        with db.connect() as conn:
+            conn.exec_driver_sql(f"REVOKE INSERT, UPDATE ON ALL TABLES IN SCHEMA public FROM {role}")
+        with pytest.raises(ReadOnly) as info:
+            store.save(LOCAL, sid, load_builtin("national"), base=1)
+        assert info.value.reason.startswith("Saving failed") and "127.0.0.1" not in info.value.reason
+        assert [v.number for v in store.versions(LOCAL, sid)] == [1]  # still readable, nothing half-written
+    finally:
+        store.close()
+        db.dispose()
