@@ -142,4 +142,7 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
             with st.expander(f"What changed since loading ({len(changes)})"):
                 st.markdown("\n".join(f"- {c}" for c in changes))
         st.markdown("**Share link** — opens this exact view")
-        st.code(state.share_link(url_path), language=None, wrap_lines=True)
+        # One line that scrolls sideways, with Streamlit's copy button: the whole link is copied, none of it shown
+        # over 40 lines. The address bar holds the same link.
+        st.code(state.share_link(url_path), language=None, wrap_lines=False, height=None)
+        st.caption("Copy it with the button at the right of the box (or from the address bar).")

@@ -77,25 +77,39 @@ CHART_HEIGHT_PRESENTER = 420
 FONT_SIZE = 13
 FONT_SIZE_PRESENTER = 20
 
-#: Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning: "Chance this path does
-#: worse than staying as we are" must be read in full), and values keep their full width.
-_METRIC_CSS = """
+#: Key of a container that stays in view while the page scrolls (e.g. the figures beside the controls they answer).
+STICKY_KEY = "cj_sticky"
+
+#: Rules for every mode. Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning:
+#: "Chance this path does worse than staying as we are" must be read in full), and values keep their full width.
+#: Page names in the sidebar wrap too. A sticky container's column stretches to the row's height so it can stay.
+_COMMON_CSS = """
 [data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
 [data-testid="stMetricValue"] .stMarkdownEllipsis { overflow: visible; text-overflow: clip; }
+[data-testid="stSidebarNavLink"] .stMarkdownEllipsis, [data-testid="stSidebarNavLink"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stColumn"]:has(.st-key-""" + STICKY_KEY + """) > [data-testid="stVerticalBlock"] { height: 100%; }
+.st-key-""" + STICKY_KEY + """ { position: sticky; top: 0.75rem; z-index: 3; background: #fff; }
+[data-testid="stElementContainer"]:has(> .stHtml script) { display: none; }
 """
 
 BASE_CSS = """
 <style>
-.block-container { padding-top: 2.5rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.75rem; }
-""" + _METRIC_CSS + """
+""" + _COMMON_CSS + """
 </style>
 """
 
+#: Presenter mode: everything a room reads is scaled, not only the text: sidebar (wider, so page and scenario names
+#: fit), inputs, dropdowns and their options, text boxes, buttons, st.table tables, code (the share link) and metric
+#: cards; the header and toolbar are hidden. st.dataframe draws on a canvas that CSS cannot scale (zooming it makes
+#: it wider than the page): pages show small tables with st.table in Presenter mode (``explorer.widgets.table``).
 PRESENTER_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stSidebar"] { width: 430px !important; min-width: 430px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
 [data-testid="stWidgetLabel"] p { font-size: 1.25rem; }
@@ -105,8 +119,20 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMetricLabel"] { max-width: none; }
 [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
-.block-container { padding-top: 1rem; max-width: 100%; }
+[data-testid="stSidebarNavLink"] p { font-size: 1.25rem; }
+input, textarea, [data-baseweb="select"], [role="option"], [role="listbox"] li { font-size: 1.15rem !important; }
+[data-testid="stNumberInput"] input, [data-testid="stTextInput"] input { min-height: 2.6rem; }
+[data-testid="stTextArea"] textarea { line-height: 1.45; }
+[data-testid="stButton"] button p, [data-testid="stDownloadButton"] button p,
+[data-testid="stBaseButton-segmented_control"] p, [data-testid="stExpander"] summary p { font-size: 1.2rem; }
+[data-testid="stRadio"] label p, [data-testid="stCheckbox"] label p, [data-testid="stToggle"] label p {
+  font-size: 1.25rem; }
+[data-testid="stTable"] table { font-size: 1.15rem; }
+[data-testid="stCode"] code { font-size: 0.95rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; }
 h1 { font-size: 2.6rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
-""" + _METRIC_CSS + """
+.st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"],
+.st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"] p { font-size: 2.4rem; }
+""" + _COMMON_CSS + """
 </style>
 """

@@ -39,6 +39,17 @@ def page_header(title: str, intro: str = "") -> None:
         st.markdown(intro)
 
 
+def table(data, **dataframe_args) -> None:
+    """A small table: st.table in Presenter mode (HTML, scaled with the page's type), else an st.dataframe.
+
+    st.dataframe draws on a canvas that the presenter CSS cannot scale; st.table's text grows with the page.
+    """
+    if state.presenter():
+        st.table(data, hide_index=dataframe_args.get("hide_index"))
+    else:
+        st.dataframe(data, **dataframe_args)
+
+
 def stage_control(function: str) -> str:
     """A stage slider for one function; updates the scenario when moved. Returns the chosen stage."""
     sc = state.scenario()

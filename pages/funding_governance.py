@@ -11,8 +11,9 @@ from cjcore.vocab import FIVE_CONDITIONS, GOVERNANCE, GOVERNANCE_KEYS, STAGE, ST
 from explorer import format as fmt
 from explorer import state
 from explorer.runs import run_view
+from explorer.theme import STICKY_KEY
 from explorer.urlstate import UNSPENT_CHOICES
-from explorer.widgets import headline_metrics, page_header, show_findings
+from explorer.widgets import headline_metrics, page_header, show_findings, table
 
 state.require_app()  # first visit to a deep link on a fresh server: go through app.py
 
@@ -38,7 +39,9 @@ page_header(
     "here; the projection shows what late or short agreements cost.",
 )
 key = state.widget_key
-money_col, gov_col = st.columns(2, gap="large")
+# The controls on the left, the headline figures they move on the right (kept in view while the controls scroll).
+controls, figures = st.columns([1, 1] if state.presenter() else [3, 2], gap="large")
+money_col = gov_col = controls
 sc = state.scenario()
 
 with money_col:
@@ -108,7 +111,8 @@ for stage in STAGE_KEYS[1:]:
     fit = governance_fit(ready, needed)
     rows.append({"Stage": STAGE[stage].label, "Readiness needed": fmt.percent(needed, 0),
                  "Share of the stage's control delivered": fmt.percent(fit, 0)})
-cols[1].dataframe(rows, hide_index=True, width="stretch")
+with cols[1]:
+    table(rows, hide_index=True, width="stretch")
 start = agreement_start(sc)
 if start > 0:
     decay = parameter_value("policy_conflict_decay", sc.overrides)
@@ -128,4 +132,6 @@ if committed > 0:
         f"(expected value, {PRICE_BASE_LABEL}); the rest is "
         + ("returned to those who paid it." if sc.funding.unspent == "returned"
            else "kept in the pooled budget and counted as spent."))
-headline_metrics(view, columns=5, compact=True)
+with figures, st.container(key=STICKY_KEY):
+    st.subheader("What this deal does")
+    headline_metrics(view, columns=2, compact=True)
