@@ -10,7 +10,7 @@ from cjcore.areas import AREA_KEYS, get_area
 from cjcore.changes import all_changes, policy_changes
 from cjcore.scenario_io import builtin_scenarios, load_scenario
 from cjcore.store import ScenarioInfo
-from explorer import state, storage
+from explorer import account, state, storage
 from explorer.urlstate import parse_saved_key, saved_key
 
 
@@ -94,6 +94,7 @@ def draw() -> st.delta_generator.DeltaGenerator:
     """Draw the shared controls; returns a slot for the share link (filled once the page is known)."""
     sc = state.scenario()
     with st.sidebar:
+        account.draw()
         options = scenario_options()
         current = state.origin_key()
         if current not in options:

@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -92,8 +92,11 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(workdir: Path) -> Iterator[AppServer]:
-    """Start `streamlit run` on a free port with an empty user-scenario folder in `workdir`; stop it afterwards."""
+def serve(workdir: Path, extra_args: Sequence[str] = ()) -> Iterator[AppServer]:
+    """Start `streamlit run` on a free port with an empty user-scenario folder in `workdir`; stop it afterwards.
+
+    `extra_args` go to `streamlit run` after ours, e.g. `("--secrets.files", path)` to turn sign-in on.
+    """
     app_path = Path(os.environ.get("CJ_APP_PATH") or REPO_ROOT / "app.py").resolve()
     if not app_path.is_file():
         pytest.fail(f"app file not found: {app_path}")
@@ -108,6 +111,7 @@ def serve(workdir: Path) -> Iterator[AppServer]:
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--server.fileWatcherType", "none",
+        *extra_args,
     ]  # fmt: skip
     env = {**os.environ, "CJ_SCENARIO_DIR": str(scenario_dir), "PYTHONUNBUFFERED": "1"}
     with log_path.open("wb") as log:  # a file, not a PIPE: a full pipe would block the server

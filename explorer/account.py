@@ -1,0 +1,37 @@
+"""The sidebar's account block: Sign in / Sign out, shown only when sign-in is configured."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from explorer import auth, rooms
+
+#: Characters that would make a name (chosen by its owner at the provider) format as Markdown.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+NOT_SIGNED_IN = ("You can explore the built-in scenarios without signing in. "
+                 "Sign in to save your own and to join a workshop room.")
+
+
+def md_text(text: str) -> str:
+    """`text` as literal Markdown: a name or room title never turns into a link, heading or formatting."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def draw() -> None:
+    """Draw the account block in the current container (nothing when sign-in is off)."""
+    if not auth.sign_in_enabled():
+        return
+    who = auth.person()
+    if who is None:
+        st.caption(NOT_SIGNED_IN)
+        st.button("Sign in", on_click=st.login, width="stretch", type="primary",
+                  help="Sign in with your organisation's account; you come back to the start page.")
+        rooms.draw_signed_out_invite()
+        return
+    signed_in, sign_out = st.columns([3, 2], vertical_alignment="center")
+    signed_in.markdown(f"Signed in as **{md_text(who.name)}**")
+    sign_out.button("Sign out", on_click=st.logout, width="stretch")
+    rooms.draw(auth.current_viewer())
