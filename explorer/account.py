@@ -25,6 +25,11 @@ def draw() -> None:
     if not auth.sign_in_enabled():
         return
     who = auth.person()
+    if who is None and (missing := auth.missing_settings()):
+        st.warning("Sign-in is switched on but not fully set up on this server (missing in `[auth]`: "
+                   f"{', '.join(missing)}). Built-in scenarios can be explored; ask whoever runs it to finish "
+                   "the set-up (docs/sign-in.md).")
+        return
     if who is None:
         st.caption(NOT_SIGNED_IN)
         st.button("Sign in", on_click=st.login, width="stretch", type="primary",

@@ -35,6 +35,18 @@ def sign_in_enabled() -> bool:
         return False
 
 
+#: What Streamlit's `st.login` needs in `[auth]` for the default provider.
+REQUIRED_SETTINGS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def missing_settings() -> list[str]:
+    """The `[auth]` settings that are missing (names only, never values); empty when sign-in can work."""
+    if not sign_in_enabled():
+        return []
+    section = st.secrets.get("auth") or {}
+    return [name for name in REQUIRED_SETTINGS if not section.get(name)]
+
+
 def person() -> Person | None:
     """The signed-in person, or None (sign-in off, or nobody signed in in this browser)."""
     if not sign_in_enabled():

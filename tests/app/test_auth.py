@@ -82,3 +82,15 @@ def test_a_name_from_the_provider_is_shown_literally(make_app):
 def test_md_text_escapes_every_markdown_control_character():
     assert md_text("a_b*c[d](e)#f") == r"a\_b\*c\[d\]\(e\)\#f"
     assert md_text("Plain Name") == "Plain Name"
+
+
+def test_an_incomplete_auth_section_says_what_is_missing_and_offers_no_sign_in(make_app):
+    at = make_app()
+    at.secrets["auth"] = {key: value for key, value in AUTH.items() if key != "client_secret"}
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    warning = "\n".join(str(w.value) for w in at.sidebar.warning)
+    assert "missing in `[auth]`: client_secret" in warning
+    assert AUTH["cookie_secret"] not in warning
+    assert "Sign in" not in sidebar_buttons(at), "a button that can only fail is not offered"
