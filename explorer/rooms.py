@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from cjcore.store import NotFound, ReadOnly, Room, Viewer
-from explorer import account, storage
+from cjcore.store import NotAllowed, NotFound, ReadOnly, Room, ScenarioInfo, Viewer
+from explorer import account, auth, storage
 
 #: The link parameter and cookie that carry a room code to someone who has not joined yet.
 ROOM_PARAM = "room"
@@ -179,3 +179,57 @@ def draw(viewer: Viewer) -> None:
         st.button("Open a room", key="cj_room_create", width="stretch", on_click=_on_create, args=(viewer, name),
                   help="You get a short code and a join link for the room; scenarios saved in it are shared.")
 
+
+
+def save_room() -> str | None:
+    """The room a new scenario is saved into (its code), or None: private, or sign-in off."""
+    viewer = auth.current_viewer()
+    room = active_room(viewer) if auth.person() is not None else None
+    return room.code if room else None
+
+
+def save_note() -> str | None:
+    """Where "Save as new scenario" puts it, for a signed-in person (None otherwise). Plain text: escape it."""
+    if auth.person() is None:
+        return None
+    room = active_room(auth.current_viewer())
+    if room is None:
+        return "Saved for you only (private). To share it, choose a workshop room in the sidebar first."
+    return f"Saved into workshop room {room.name} ({room.code}): everyone in the room sees it."
+
+
+def sharing(info: ScenarioInfo) -> str | None:
+    """Who sees a saved scenario, for its library entry (None with sign-in off). Plain text: escape it."""
+    viewer = auth.current_viewer()
+    if auth.person() is None:
+        return None
+    if info.room is None:
+        return "Only you" if info.owner == viewer.user else None
+    names = {room.code: room.name for room in storage.store().rooms(viewer)}
+    return f"Room {names.get(info.room, info.room)} ({info.room})"
+
+
+def _on_move(scenario_id: str, widget: str) -> None:
+    code = st.session_state[widget] or None
+    try:
+        storage.store().move_to_room(auth.current_viewer(), scenario_id, code)
+    except (NotFound, NotAllowed, ReadOnly):
+        st.session_state[_MESSAGE] = ("error", "That scenario could not be moved: it is no longer yours to "
+                                               "move, or saving is off on this server.", None)
+
+
+def move_control(info: ScenarioInfo) -> None:
+    """For the owner of a saved scenario who belongs to a room: choose who sees it (only me, or a room)."""
+    viewer = auth.current_viewer()
+    if auth.person() is None or info.owner != viewer.user:
+        return
+    joined = storage.store().rooms(viewer)
+    if not joined:
+        return
+    options = {"": PRIVATE, **{room.code: f"Room: {room.name} ({room.code})" for room in joined}}
+    if info.room and info.room not in options:
+        return  # in a room the owner has left: only they can see why; leave it as it is
+    key = f"cj_move_{info.id}"
+    st.session_state[key] = info.room or ""
+    st.selectbox("Shared with", list(options), format_func=options.get, key=key, on_change=_on_move,
+                 args=(info.id, key), help="Only me: private. A room: everyone who joined the room sees it.")

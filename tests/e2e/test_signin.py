@@ -7,13 +7,15 @@ each person is a browser context of their own (their own cookies), as two laptop
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import AppServer, PageGuard, serve
-from tests.e2e.helpers import SIDEBAR, open_app, wait_idle
+from tests.e2e.helpers import SIDEBAR, go_to, open_app, wait_idle
 from tests.e2e.oidc import ALICE, BOB, answer_provider_assets, run_provider, sign_in, sign_out, write_secrets
 
 pytestmark = pytest.mark.e2e
@@ -70,7 +72,7 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
     sign_in(alice, ALICE)
     sidebar = alice.locator(SIDEBAR)
     sidebar.get_by_text("Workshop rooms", exact=True).click()
-    sidebar.get_by_label("New room's name").fill("Leeds workshop")
+    sidebar.get_by_role("textbox", name="New room's name").fill("Leeds workshop")
     sidebar.get_by_role("button", name="Open a room").click()
     message = sidebar.get_by_text(re.compile(r"its code [A-Z0-9]{8}"))
     expect(message).to_be_visible()
@@ -88,3 +90,109 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
     expect(bob_sidebar).to_contain_text("You joined Leeds workshop")
     wait_idle(bob)
     bob.wait_for_function("() => !document.cookie.includes('cj_room_invite=')")  # the invitation is spent
+
+
+MAIN = '[data-testid="stMain"]'
+WARNING = '[data-testid="stAlertContentWarning"]'
+
+
+def save_as_new(page: Page, title: str) -> str:
+    """Save the scenario on screen under `title` from the Scenarios view; return the origin key it got."""
+    go_to(page, "Scenarios", "Scenarios")
+    name = page.locator(MAIN).get_by_role("textbox", name="Name for a new scenario")
+    name.fill(title)
+    name.press("Enter")
+    wait_idle(page)
+    page.locator(MAIN).get_by_role("button", name="Save as new scenario").click()
+    expect(page.locator(MAIN)).to_contain_text("Saved as a new scenario (version 1).")
+    wait_idle(page)
+    key = parse_qs(urlsplit(page.url).query)["s"][0]
+    assert key.startswith("id:") and key.endswith("@1"), key
+    return key
+
+
+def combobox(page: Page, label: str) -> Locator:
+    """The sidebar's select box with exactly this label."""
+    return page.locator(SIDEBAR).get_by_role("combobox", name=label, exact=True)
+
+
+def scenario_choices(page: Page) -> list[str]:
+    """The labels the sidebar's Scenario box offers (its list opened, read, and closed again)."""
+    box = combobox(page, "Scenario")
+    box.click()
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    labels = [text.strip() for text in options.all_inner_texts()]
+    box.press("Escape")
+    expect(options).to_have_count(0)
+    return labels
+
+
+def library_text(page: Page) -> str:
+    go_to(page, "Scenarios", "Scenarios")
+    return page.locator(MAIN).inner_text()
+
+
+def open_room(page: Page, name: str) -> str:
+    sidebar = page.locator(SIDEBAR)
+    sidebar.get_by_text("Workshop rooms", exact=True).click()
+    sidebar.get_by_role("textbox", name="New room's name").fill(name)
+    sidebar.get_by_role("button", name="Open a room").click()
+    message = sidebar.get_by_text(re.compile(r"its code [A-Z0-9]{8}"))
+    expect(message).to_be_visible()
+    wait_idle(page)
+    return re.search(r"its code ([A-Z0-9]{8})", message.inner_text()).group(1)
+
+
+def test_a_private_scenario_stays_private_and_a_room_shares_on_purpose(person_page: Callable[[], Page]) -> None:
+    private_title = f"Alice private plan {uuid.uuid4().hex[:8]}"
+    room_title = f"Room plan {uuid.uuid4().hex[:8]}"
+
+    alice = person_page()
+    open_app(alice, "/")
+    sign_in(alice, ALICE)
+    private_key = save_as_new(alice, private_title)
+    private_link = urlsplit(alice.url)
+    assert any(private_title in label for label in scenario_choices(alice))
+
+    bob = person_page()
+    open_app(bob, "/")
+    sign_in(bob, BOB)
+    assert private_title not in library_text(bob)
+    assert not any(private_title in label for label in scenario_choices(bob))
+    # Alice's own share link, and the bare id (newest version): a neutral warning, the default scenario, no title.
+    scenario_id = private_key.removeprefix("id:").split("@")[0]
+    for path in (f"{private_link.path}?{private_link.query}", f"/?s=id:{scenario_id}"):
+        open_app(bob, path)
+        expect(bob.locator(WARNING).first).to_contain_text("not available")
+        assert private_title not in bob.content()
+        assert combobox(bob, "Scenario").input_value() != private_title
+
+    # A visitor who has not signed in sees nothing saved either, and is told to sign in to save.
+    visitor = person_page()
+    open_app(visitor, f"{private_link.path}?{private_link.query}")
+    expect(visitor.locator(WARNING).first).to_contain_text("not available")
+    assert private_title not in visitor.content()
+    assert "Saved:" not in library_text(visitor)
+    expect(visitor.locator(MAIN)).to_contain_text("Sign in to save scenarios.")
+
+    # A room Alice opens and Bob joins shares what Alice saves into it, and nothing else.
+    code = open_room(alice, "Isolation workshop")
+    bob_sidebar = bob.locator(SIDEBAR)
+    bob_sidebar.get_by_text("Workshop rooms", exact=True).click()
+    bob_sidebar.get_by_role("textbox", name="Room code").fill(code.lower())
+    bob_sidebar.get_by_role("button", name="Join", exact=True).click()
+    expect(bob_sidebar).to_contain_text("You joined Isolation workshop")
+    wait_idle(bob)
+
+    expect(combobox(alice, "Save new scenarios for")).to_have_value(f"Room: Isolation workshop ({code})")
+    save_as_new(alice, room_title)
+    expect(alice.locator(MAIN)).to_contain_text(f"Room Isolation workshop ({code})")
+
+    text = library_text(bob)
+    assert room_title in text
+    assert f"Room Isolation workshop ({code})" in text
+    assert private_title not in bob.content()
+    choices = scenario_choices(bob)
+    assert any(room_title in label for label in choices)
+    assert not any(private_title in label for label in choices)
