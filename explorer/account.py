@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from explorer import auth, rooms
+from explorer import auth, rooms, saving
 
-#: Characters that would make a name (chosen by its owner at the provider) format as Markdown.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+#: A name longer than this is cut with an ellipsis where it is shown.
+_NAME_CHARS = 80
 
 NOT_SIGNED_IN = ("You can explore the built-in scenarios without signing in. "
                  "Sign in to save your own and to join a workshop room.")
 
 
 def md_text(text: str) -> str:
-    """`text` as literal Markdown: a name or room title never turns into a link, heading or formatting."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """`text` (a name from the provider, a room's name) as literal Markdown: never a link, heading or format."""
+    return saving.md(text, _NAME_CHARS)
 
 
 def draw() -> None:

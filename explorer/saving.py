@@ -18,7 +18,7 @@ from cjcore.areas import get_area
 from cjcore.scenario_io import ScenarioError, builtin_scenarios, load_scenario
 from cjcore.schema import Scenario
 from cjcore.store import ReadOnly, StaleVersion, Version
-from explorer import auth, state, storage
+from explorer import auth, rooms, state, storage
 from explorer.urlstate import saved_key
 
 _STALE = "cj_stale_save"
@@ -79,7 +79,9 @@ def library() -> None:
     for info in store.list(viewer):
         with st.container(border=True):
             top = st.columns([6, 2])
-            top[0].markdown(f"**{md(info.title, 200)}**  \nSaved · version {info.latest} · {when(info.updated_at)}")
+            shared = rooms.sharing(info)
+            top[0].markdown(f"**{md(info.title, 200)}**  \nSaved · version {info.latest} · {when(info.updated_at)}"
+                            + (f" · {md(shared, 200)}" if shared else ""))
             current = on_screen == (info.id, info.latest)
             label = "Loaded" if current else "Load newest" if on_screen and on_screen[0] == info.id else "Load"
             if top[1].button(label, key=f"load_{info.id}", disabled=current, width="stretch"):
@@ -89,6 +91,7 @@ def library() -> None:
                     st.error("That scenario is no longer available to you.")
                 else:
                     _loaded(version, f"Loaded version {version.number}.")
+            rooms.move_control(info)
 
 
 # -------------------------------------------------------------------------------------------------- save
@@ -120,7 +123,7 @@ def _save_version(scenario_id: str, scenario: Scenario, base: int) -> None:
 def _save_new(scenario: Scenario, title: str) -> None:
     to_save = scenario.with_changes(name=title)
     try:
-        version = storage.store().create(storage.viewer(), to_save)
+        version = storage.store().create(storage.viewer(), to_save, room=rooms.save_room())
     except ReadOnly as exc:
         st.error(f"{exc.reason} The scenario on screen is unchanged; download it as YAML to keep it.")
     else:
@@ -164,6 +167,8 @@ def save_controls(scenario: Scenario) -> None:
                           key=state.widget_key("save_title"),
                           help="Saving as a new scenario never replaces another one, whatever its name: every "
                                "saved scenario has its own id, and the name is only what the library shows.")
+    if note := rooms.save_note():
+        st.caption(md(note, 200))
     if st.button("Save as new scenario", disabled=bool(blocked), key=state.widget_key("save_new")):
         if not title.strip():
             st.error("Give the scenario a name first.")

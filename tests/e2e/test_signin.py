@@ -99,7 +99,7 @@ WARNING = '[data-testid="stAlertContentWarning"]'
 def save_as_new(page: Page, title: str) -> str:
     """Save the scenario on screen under `title` from the Scenarios view; return the origin key it got."""
     go_to(page, "Scenarios", "Scenarios")
-    name = page.locator(MAIN).get_by_role("textbox", name="Name for a new scenario")
+    name = page.locator(MAIN).get_by_role("textbox", name="Save as", exact=True)
     name.fill(title)
     name.press("Enter")
     wait_idle(page)
