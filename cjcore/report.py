@@ -53,26 +53,46 @@ def _pick(frame: pd.DataFrame, metric: str, series: str, how: str, cohort: str =
     return rows[["value", "p10", "p90"]].sum(min_count=1)
 
 
+def _level_draws(flows: Flows, metric: str, how: str) -> np.ndarray:
+    """One headline level per draw (row 0 the central run): a flow summed over the horizon, or the final year's."""
+    if metric == "reoffending_rate":
+        return flows.reoffenders[:, -1].sum(axis=1) / flows.cohort_size[:, -1].sum(axis=1)
+    values = getattr(flows, metric)
+    return values[:, -1].sum(axis=1) if how == "final" else values.sum(axis=(1, 2))
+
+
+def _expected(values: np.ndarray) -> float:
+    """The mean over the uncertainty draws (rows 1..), as the engine's headlines; the central run without draws."""
+    return float(values[1:].mean()) if values.shape[0] > 1 else float(values[0])
+
+
 def headline_levels(run: Run) -> pd.DataFrame:
     """Baseline and scenario level of each headline metric over the horizon, with the change.
 
-    Bands (p10/p90) of summed flows are the sums of yearly bands: a readable guide, not an exact interval.
+    One convention with `Run.summary`: `baseline`, `scenario` and `change` are expected values (the mean over the
+    uncertainty draws; the central run when there are none), so the outcome cards agree with the money and chance
+    cards, the story and the summary's `value` column (`change` of reoffences is minus `reoffences_avoided`). The
+    `*_central` columns are the central run (every parameter at its central value, as the summary's `central`),
+    and `scenario_p10` / `scenario_p90` the scenario's level at the 10th and 90th percentile of the draws.
     """
-    frame = run.frame
     rows = []
     for metric, how in LEVELS:
-        base = _pick(frame, metric, SERIES_BASELINE, how)
-        scen = _pick(frame, metric, SERIES_SCENARIO, how)
+        base = _level_draws(run.baseline, metric, how)
+        scen = _level_draws(run.flows, metric, how)
+        p10, p90 = (np.percentile(scen[1:], (10, 90)) if run.draws else (np.nan, np.nan))
         rows.append({
             "metric": metric,
             "label": METRIC[metric].label,
             "unit": METRIC[metric].unit if how == "final" else "over the horizon",
             "how": how,
-            "baseline": float(base["value"]),
-            "scenario": float(scen["value"]),
-            "change": float(scen["value"] - base["value"]),
-            "scenario_p10": float(scen["p10"]),
-            "scenario_p90": float(scen["p90"]),
+            "baseline": _expected(base),
+            "scenario": _expected(scen),
+            "change": _expected(scen - base),
+            "baseline_central": float(base[0]),
+            "scenario_central": float(scen[0]),
+            "change_central": float(scen[0] - base[0]),
+            "scenario_p10": float(p10),
+            "scenario_p90": float(p90),
         })
     return pd.DataFrame(rows).set_index("metric")
 

@@ -14,6 +14,8 @@ import pandas as pd
 
 from cjcore.areas import get_area
 from cjcore.engine import Run, agreement_start, funding_in_place, readiness
+from cjcore.precision import no_change
+from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.report import PostcodeLottery, overtake_year, starts_behind, years_above
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
 
@@ -28,6 +30,22 @@ def _money(value: float) -> str:
 
 def _percent(share: float) -> str:
     return f"{100 * share:.0f}%"
+
+
+def _rate_change(pp: float) -> str:
+    """The final-year change in the reoffending rate in words, 'no change' when it rounds to 0.00 points."""
+    if no_change(pp, 2):
+        return "the reoffending rate shows no change by the final year (less than 0.005 percentage points)"
+    return f"the reoffending rate {'falls' if pp < 0 else 'rises'} by {abs(pp):.2f} percentage points by the final year"
+
+
+def _saved(count: float, noun: str, verb: str) -> str:
+    """'9 prison places are freed', '3 more prison places are needed' or 'prison places show no change'."""
+    if no_change(count, 0):
+        return f"{noun} show no change"
+    if count < 0:
+        return f"{-count:,.0f} more {noun} are needed"
+    return f"{count:,.0f} {noun} {verb}"
 
 
 def _years(years: tuple[int, ...]) -> str:
@@ -80,14 +98,61 @@ def _deal(run: Run) -> str:
     text = (f"A pooled budget of {_money(f.pooled_budget_gbp_m)} a year ({f.national_share:.0%} national), "
             f"{settlement}, with funding and governance both agreed {when}. Governance model: "
             f"{GOVERNANCE[g.model].label}, readiness {readiness(sc):.0%} on the five conditions.")
-    budget = float((sc.funding.pooled_budget_gbp_m * funding_in_place(sc, sc.horizon_years)).sum())
-    spend = run.summary.at["intervention_spend_gbp_m", "value"]
-    if budget > 0 and spend < 0.9 * budget:
-        fate = ("is returned to those who paid it" if f.unspent == "returned" else
-                "is kept in the pooled budget and counted as spent in the appraisal")
-        text += (f" Only {_money(spend)} of the {_money(budget)} pooled over the horizon is spent: the rest is more "
-                 f"than the placed functions can use at their stages, and {fate}.")
-    return text
+    note = budget_note(run)
+    return f"{text} {note}" if note else text
+
+
+def committed_budget(run: Run) -> float:
+    """The pooled budget committed over the horizon (£m): the yearly budget in each year it is paid in."""
+    sc = run.scenario
+    return float((sc.funding.pooled_budget_gbp_m * funding_in_place(sc, sc.horizon_years)).sum())
+
+
+def budget_note(run: Run) -> str:
+    """When the pooled budget is more than the placed functions can use: how much they can, and what that means.
+
+    Said next to the budget control and in the story, so a budget raised past what can be used does not change
+    nothing silently. The used share is the committed budget less the model's `committed_unused_gbp_m` (expected
+    value); '' when all of it is used.
+    """
+    committed = committed_budget(run)
+    unused = float(run.summary.at["committed_unused_gbp_m", "value"])
+    if committed <= 0 or no_change(unused, 1):
+        return ""
+    fate = ("is returned to those who paid it" if run.scenario.funding.unspent == "returned" else
+            "is kept in the pooled budget and counted as spent in the appraisal")
+    return (f"Only {_money(committed - unused)} of the {_money(committed)} committed over the horizon (expected value, "
+            f"{PRICE_BASE_LABEL}) can be used by the programmes of the functions placed, at their stages; the rest "
+            f"{fate}. A bigger budget changes nothing until a function moves further along the spectrum or another is "
+            "placed.")
+
+
+def stage_notes(run: Run) -> dict[str, str]:
+    """Why a function placed beyond national changes no outcome: its programmes get no money (central run).
+
+    For each placed function whose programmes spend nothing over the horizon, the reason read from the model: no
+    pooled budget, a budget all used by programmes that avoid more reoffences per pound, or no money within the
+    horizon. Moving such a function between stages changes only its transition and governance costs.
+    """
+    sc = run.scenario
+    spend = run.drivers.set_index("function")["spend_gbp_m"]
+    committed = committed_budget(run)
+    all_used = bool((run.flows.unused_commitment[0] <= 1e-9).all())
+    notes = {}
+    for function in FUNCTION_KEYS:
+        stage = sc.stage_of(function)
+        if stage == STAGE_KEYS[0] or float(spend.get(function, 0.0)) > 1e-9:
+            continue
+        if committed <= 0:
+            why = "there is no pooled budget, so none of its programmes run (set one on Funding & governance)"
+        elif all_used:
+            why = (f"the pooled budget ({_money(sc.funding.pooled_budget_gbp_m)} a year) is all used by programmes "
+                   "that avoid more reoffences per pound")
+        else:
+            why = "none of its programmes is funded within the horizon"
+        notes[function] = (f"At {STAGE[stage].label.lower()} this changes no outcome: {why}. Moving it between "
+                           "stages changes only its transition and governance costs.")
+    return notes
 
 
 def _change(run: Run) -> str:
@@ -96,18 +161,18 @@ def _change(run: Run) -> str:
     curve = jcurve(run)
     band = ""
     if not math.isnan(s.at["reoffences_avoided", "p10"]):
-        band = (f" (likely between {s.at['reoffences_avoided', 'p10']:,.0f} and "
-                f"{s.at['reoffences_avoided', 'p90']:,.0f})")
-    if round(avoided) < 0:
+        band = (f" (expected value over the uncertainty draws; likely between "
+                f"{s.at['reoffences_avoided', 'p10']:,.0f} and {s.at['reoffences_avoided', 'p90']:,.0f})")
+    if no_change(avoided, 0):
+        return "The projection shows no change in reoffending over the horizon."
+    if avoided < 0:
         return (f"Over {run.scenario.horizon_years} years about {-avoided:,.0f} more proven reoffences are committed "
-                f"than under today's arrangements: the disruption to today's services while the new arrangements are "
-                f"set up outweighs what they achieve within the horizon. {curve}").strip()
-    if round(avoided) == 0:
-        return "The projection shows no fall in reoffending over the horizon."
+                f"than under today's arrangements{band}: the disruption to today's services while the new arrangements "
+                f"are set up outweighs what they achieve within the horizon. {curve}").strip()
     text = (f"Over {run.scenario.horizon_years} years about {avoided:,.0f} proven reoffences are avoided{band}, "
-            f"the reoffending rate falls by {-s.at['reoffending_rate_change_pp', 'value']:.2f} percentage points by "
-            f"the final year, and {s.at['prison_places_avoided', 'value']:,.0f} prison places and "
-            f"{s.at['court_cases_avoided', 'value']:,.0f} court cases are saved.")
+            f"{_rate_change(s.at['reoffending_rate_change_pp', 'value'])}; "
+            f"{_saved(s.at['prison_places_avoided', 'value'], 'prison places', 'are freed')} and "
+            f"{_saved(s.at['court_cases_avoided', 'value'], 'court cases', 'are saved')}.")
     if curve:
         text += f" It gets worse before it gets better: {curve[0].lower()}{curve[1:]}"
     return text

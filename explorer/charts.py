@@ -21,6 +21,7 @@ from cjcore.vocab import (
     STAGE,
     STAGE_KEYS,
 )
+from explorer import format as fmt
 from explorer.theme import (
     CHART_HEIGHT,
     CHART_HEIGHT_PRESENTER,
@@ -42,6 +43,11 @@ from explorer.theme import (
 
 SERIES_LABELS = {SERIES_BASELINE: "Baseline (no devolution)", SERIES_SCENARIO: "Scenario",
                  SERIES_DEFAULT_BASELINE: "Baseline with default assumptions"}
+#: What the lines and the band of a trend chart are, under its title.
+TREND_SUBTITLE = "Lines: central run · shaded: scenario's likely range (p10–p90 of the draws)"
+#: Short stage names for axes with little room (the spectrum sweep's three charts side by side), one line each.
+STAGE_SHORT = {"national": "National", "co_design": "Co-design", "co_investment": "Co-invest",
+               "co_commissioning": "Co-commission", "devolved_budget": "Devolved £", "full_transfer": "Full transfer"}
 _STAGE_LABELS = [STAGE[s].label for s in STAGE_KEYS]
 _FUNCTION_LABELS = [FUNCTION[f].label for f in FUNCTION_KEYS]
 
@@ -56,8 +62,9 @@ def _style(presenter: bool, height: int | None = None) -> dict:
     config = {
         "axis": {"labelFontSize": size, "titleFontSize": size, "labelLimit": 320},
         "axisY": {"labelOverlap": False},
-        "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom", "labelLimit": 400},
-        "title": {"fontSize": size + 3, "anchor": "start"},
+        "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom", "labelLimit": 0,
+                   "symbolStrokeWidth": 3},
+        "title": {"fontSize": size + 3, "anchor": "start", "subtitleFontSize": size - 1, "subtitleColor": "#333333"},
         "view": {"stroke": None},
     }
     return {"height": height or (CHART_HEIGHT_PRESENTER if presenter else CHART_HEIGHT), "width": "container",
@@ -70,8 +77,32 @@ def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None
     return chart.properties(**_style(presenter, height))
 
 
-def _unit_format(metric: str) -> str:
-    return ".1%" if METRIC[metric].unit == "share" else ",.0f" if not METRIC[metric].money else ",.1f"
+def _axis_format(metric: str) -> tuple[str, float]:
+    """Axis number format and smallest tick step for a metric's levels (see `explorer.format`)."""
+    info = METRIC[metric]
+    return fmt.AXIS_PERCENT if info.unit == "share" else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT
+
+
+def _tooltip_format(metric: str) -> str:
+    return ".2%" if METRIC[metric].unit == "share" else ",.1f" if METRIC[metric].money else ",.0f"
+
+
+def _axis(number: tuple[str, float], **extra) -> alt.Axis:
+    """An axis in one of `explorer.format`'s formats, whose ticks are never closer than its precision."""
+    return alt.Axis(format=number[0], tickMinStep=number[1], **extra)
+
+
+def _headline_axis(unit: str) -> tuple[str, float]:
+    """Axis format for a headline figure from its unit in `cjcore.engine.HEADLINES`."""
+    if unit.startswith("£m"):
+        return fmt.AXIS_MONEY
+    if unit == "percentage points":
+        return (",.2f", 0.01)
+    if unit.startswith("£ of benefit"):
+        return fmt.AXIS_RATIO
+    if unit == "share of uncertainty draws":
+        return fmt.AXIS_PERCENT
+    return (",.1f", 0.1) if fmt.headline_decimals(unit) else fmt.AXIS_COUNT
 
 
 def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohort: str = ALL_COHORTS) -> alt.Chart:
@@ -83,19 +114,21 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
         data = data[data.series != SERIES_DEFAULT_BASELINE]  # no assumption changed: the two baselines coincide
     data["Series"] = data.series.map(SERIES_LABELS)
     shown = [SERIES_LABELS[k] for k in SERIES_LABELS if k in set(data.series)]
-    fmt = _unit_format(metric)
-    y_title = "%" if info.unit == "share" else info.unit
+    number, tip = _axis_format(metric), _tooltip_format(metric)
+    y_title = "reoffending rate" if info.unit == "share" else info.unit
+    # Colour and dash share one legend (a dash scale with its legend switched off would hide the colour's too).
     colour = alt.Color("Series:N", scale=alt.Scale(domain=shown, range=[
         SERIES_COLOURS[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None)
+    dash = alt.StrokeDash("Series:N", scale=alt.Scale(domain=shown, range=[
+        SERIES_DASH[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None)
     base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
     lines = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
-        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
-        color=colour,
-        strokeDash=alt.StrokeDash("Series:N", scale=alt.Scale(domain=shown, range=[
-            SERIES_DASH[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), legend=None),
+        # from zero: a small change looks small (the change itself has its own chart that says so)
+        y=alt.Y("value:Q", title=y_title, axis=_axis(number), scale=alt.Scale(zero=True)),
+        color=colour, strokeDash=dash,
         tooltip=[alt.Tooltip("Series:N"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("value:Q", title=info.label, format=fmt),
-                 alt.Tooltip("p10:Q", title="p10", format=fmt), alt.Tooltip("p90:Q", title="p90", format=fmt)],
+                 alt.Tooltip("value:Q", title=info.label, format=tip),
+                 alt.Tooltip("p10:Q", title="p10", format=tip), alt.Tooltip("p90:Q", title="p90", format=tip)],
     )
     layers = [lines]
     scenario_band = data[(data.series == SERIES_SCENARIO) & data.p10.notna()]
@@ -103,7 +136,8 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
         band = alt.Chart(scenario_band).mark_area(opacity=0.2, color=SERIES_COLOURS[SERIES_SCENARIO]).encode(
             x=alt.X("year:O"), y=alt.Y("p10:Q"), y2=alt.Y2("p90:Q"))
         layers.insert(0, band)
-    return _finish(alt.layer(*layers).properties(title=info.label), presenter)
+    title = alt.Title(info.label, subtitle=TREND_SUBTITLE if not scenario_band.empty else "Lines: central run")
+    return _finish(alt.layer(*layers).properties(title=title), presenter)
 
 
 def spectrum_chart(placements: Mapping[str, str], priorities: Iterable[str] = (), presenter: bool = False
@@ -134,7 +168,7 @@ def drivers_chart(drivers: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     data = drivers.assign(Function=drivers.function.map(lambda f: FUNCTION[f].label),
                           Stage=drivers.stage.map(lambda s: STAGE[s].label))
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("reoffences_avoided:Q", title="Reoffences avoided over the horizon", axis=alt.Axis(format=",.0f")),
+        x=alt.X("reoffences_avoided:Q", title="Reoffences avoided over the horizon", axis=_axis(fmt.AXIS_COUNT)),
         y=alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None),
         color=alt.Color("Function:N", scale=_scale(FUNCTION_COLOURS, {f: FUNCTION[f].label for f in FUNCTION_KEYS}),
                         legend=None),
@@ -150,12 +184,12 @@ def cohort_chart(cohorts: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     labels = {c: COHORT[c].label for c in COHORT_KEYS}
     data = cohorts.assign(Cohort=cohorts.cohort.map(labels))
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("change:Q", title="Change in reoffences over the horizon", axis=alt.Axis(format=",.0f")),
+        x=alt.X("change:Q", title="Change in reoffences over the horizon", axis=_axis(fmt.AXIS_COUNT)),
         y=alt.Y("Cohort:N", sort=list(labels.values()), title=None),
         color=alt.Color("Cohort:N", scale=_scale(COHORT_COLOURS, labels), legend=None),
         tooltip=[alt.Tooltip("Cohort:N"), alt.Tooltip("baseline:Q", title="Baseline", format=",.0f"),
                  alt.Tooltip("scenario:Q", title="Scenario", format=",.0f"),
-                 alt.Tooltip("change_pct:Q", title="Change (%)", format="+.2f")],
+                 alt.Tooltip("change_pct:Q", title="Change (%)", format="+.1f")],
     ).properties(title="Change by cohort")
     return _finish(chart, presenter)
 
@@ -168,7 +202,7 @@ def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     data = money.assign(Measure=money.metric.map(labels))
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=f"£m a year, {PRICE_BASE_LABEL}", axis=alt.Axis(format=",.1f")),
+        y=alt.Y("value:Q", title=f"£m a year, {PRICE_BASE_LABEL}", axis=_axis(fmt.AXIS_MONEY)),
         color=alt.Color("Measure:N", scale=_scale(colours, labels), title=None),
         tooltip=[alt.Tooltip("Measure:N"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("value:Q", title="£m", format=",.2f")],
@@ -176,47 +210,74 @@ def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     return _finish(chart, presenter)
 
 
-def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False) -> alt.Chart:
-    """One headline figure at every stage of the spectrum, with its p10–p90 range; the current stage marked."""
-    data = sweep[sweep.key == key].assign(Stage=lambda d: d.stage.map(lambda s: STAGE[s].label),
-                                          Current=lambda d: d.current.map({True: "Current", False: "Other"}))
+def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False, title: str | None = None) -> alt.Chart:
+    """One headline figure at every stage of the spectrum, with its p10–p90 range; the current stage marked.
+
+    The stages are named in short words that fit one line each, so all six show even in a third of a 1366-pixel
+    screen; the y-axis labels take a fixed width, so charts set side by side have their plots aligned.
+    """
+    data = sweep[sweep.key == key].assign(Stage=lambda d: d.stage.map(STAGE_SHORT),
+                                          Current=lambda d: d.current.map({True: "Current", False: "Other"}),
+                                          Name=lambda d: d.stage.map(lambda s: STAGE[s].label))
     label = data.label.iloc[0] if not data.empty else key
     unit = data.unit.iloc[0] if not data.empty else ""
-    x = alt.X("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS), title=None, axis=alt.Axis(labelAngle=0))
-    points = alt.Chart(data).mark_point(filled=True, size=500 if presenter else 200).encode(
-        x=x, y=alt.Y("value:Q", title=f"{label} ({unit})", axis=alt.Axis(format=",.1f")),
-        color=alt.Color("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS, range=list(STAGE_COLOURS.values())),
-                        legend=None),
+    number = _headline_axis(unit)
+    domain = [STAGE_SHORT[s] for s in STAGE_KEYS]
+    x = alt.X("Stage:N", scale=alt.Scale(domain=domain), title=None,
+              axis=alt.Axis(labelAngle=-40 if not presenter else -30, labelOverlap=False, labelLimit=0,
+                            labelAlign="right"))
+    y_axis = _axis(number, minExtent=64, maxExtent=64, labelLimit=60)
+    tip = number[0]
+    points = alt.Chart(data).mark_point(filled=True, size=500 if presenter else 200, opacity=1).encode(
+        x=x, y=alt.Y("value:Q", title=unit, axis=y_axis),
+        color=alt.Color("Stage:N", scale=alt.Scale(domain=domain, range=list(STAGE_COLOURS.values())), legend=None),
         shape=alt.Shape("Current:N", scale=alt.Scale(domain=["Current", "Other"], range=["diamond", "circle"]),
                         title=None),
-        tooltip=[alt.Tooltip("Stage:N"), alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
-                 alt.Tooltip("p90:Q", format=",.1f")],
+        tooltip=[alt.Tooltip("Name:N", title="Stage"), alt.Tooltip("value:Q", title="Expected", format=tip),
+                 alt.Tooltip("p10:Q", format=tip), alt.Tooltip("p90:Q", format=tip)],
     )
     layers = [points]
     if data.p10.notna().any():
         layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#555555").encode(
-            x=x, y=alt.Y("p10:Q"), y2=alt.Y2("p90:Q")))
-    return _finish(alt.layer(*layers).properties(title=label), presenter)
+            x=x, y=alt.Y("p10:Q", axis=y_axis), y2=alt.Y2("p90:Q")))
+    heading = alt.Title(title or label, subtitle=unit if title else None)
+    return _finish(alt.layer(*layers).properties(title=heading), presenter)
+
+
+#: Line styles of the options compared, so each stays apart from the others without colour.
+_OPTION_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
 
 
 def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: bool = False) -> alt.Chart:
-    """Each option's change against its own baseline, year by year, overlaid."""
+    """Each option's change against its own baseline, year by year, overlaid; a legend names every option.
+
+    A rate's change is in percentage points; the zero line is the baseline, so the axis is honest by construction.
+    """
     from cjcore.report import change_by_year
 
     info = METRIC[metric]
+    share = info.unit == "share"
     data = pd.concat([change_by_year(frame, metric).assign(Option=name) for name, frame in frames.items()],
                      ignore_index=True)
-    fmt = ".2%" if info.unit == "share" else ",.1f"
-    unit = "percentage points" if info.unit == "share" else info.unit
+    if share:
+        data["change"] = 100 * data["change"]
+    number = (",.2f", 0.01) if share else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT
+    unit = "percentage points" if share else info.unit
+    names = list(frames)
+    legend = alt.Legend(columns=1, labelLimit=0) if len(names) > 1 else None  # one line needs no key
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("change:Q", title=f"Change ({unit})", axis=alt.Axis(format=fmt)),
-        color=alt.Color("Option:N", scale=alt.Scale(range=list(OKABE_ITO[4:]) + list(OKABE_ITO[:4])), title=None),
+        y=alt.Y("change:Q", title=f"Change ({unit})", axis=_axis(number)),
+        color=alt.Color("Option:N", scale=alt.Scale(domain=names, range=list(OKABE_ITO[4:]) + list(OKABE_ITO[:4])),
+                        title=None, legend=legend),
+        strokeDash=alt.StrokeDash("Option:N", scale=alt.Scale(domain=names, range=_OPTION_DASHES[:len(names)]),
+                                  title=None, legend=legend),
         tooltip=[alt.Tooltip("Option:N"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("change:Q", title="Change", format=fmt)],
-    ).properties(title=f"{info.label}: change against baseline")
+                 alt.Tooltip("change:Q", title=f"Change ({unit})", format=number[0])],
+    )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888888").encode(y=alt.Y("y:Q"))
-    return _finish(alt.layer(zero, chart), presenter)
+    title = alt.Title(f"{info.label}: change against baseline", subtitle="0 = the option's own baseline (central run)")
+    return _finish(alt.layer(zero, chart).properties(title=title), presenter)
 
 
 def area_spread_chart(spread: pd.DataFrame, label: str, unit: str, presenter: bool = False) -> alt.Chart:
@@ -225,11 +286,12 @@ def area_spread_chart(spread: pd.DataFrame, label: str, unit: str, presenter: bo
     order = list(data.sort_values("value", ascending=False).Area)
     y = alt.Y("Area:N", sort=order, title=None)
     points = alt.Chart(data).mark_point(filled=True, size=500 if presenter else 180).encode(
-        x=alt.X("value:Q", title=f"{label} ({unit})", axis=alt.Axis(format=",.1f")), y=y,
+        x=alt.X("value:Q", title=f"{label} ({unit})", axis=_axis(_headline_axis(unit))), y=y,
         color=alt.Color("Shown:N", scale=alt.Scale(domain=["Area on screen", "Other areas"],
                                                      range=[SERIES_COLOURS[SERIES_SCENARIO], "#6E6E6E"]), title=None),
-        tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("p10:Q", format=",.1f"),
-                 alt.Tooltip("p90:Q", format=",.1f")],
+        tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("value:Q", title="Expected", format=_headline_axis(unit)[0]),
+                 alt.Tooltip("p10:Q", format=_headline_axis(unit)[0]),
+                 alt.Tooltip("p90:Q", format=_headline_axis(unit)[0])],
     )
     layers = [points]
     if data.p10.notna().any():
@@ -251,7 +313,7 @@ def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     colours = ["#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#E69F00"]
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("sum(£m):Q", title=f"£m over the horizon, {PRICE_BASE_LABEL} (puts in ← 0 → gets back)",
-                axis=alt.Axis(format=",.1f")),
+                axis=_axis(fmt.AXIS_MONEY)),
         y=alt.Y("Agency:N", sort=order, title=None),
         color=alt.Color("Flow:N", scale=alt.Scale(domain=[p[0] for p in parts], range=colours), title=None),
         tooltip=[alt.Tooltip("Agency:N"), alt.Tooltip("Flow:N"), alt.Tooltip("£m:Q", format=",.2f")],

@@ -1,63 +1,154 @@
-"""Numbers as people read them: thousands separators, £m, percentages and signs, with units."""
+"""Numbers as people read them: thousands separators, £m, percentages and signs, with units.
+
+The one source of truth for how a number is written on screen, in tables, on chart axes and on sliders: pages and
+charts call these functions and constants instead of writing their own format strings. A change smaller than the
+precision it is shown with reads "no change" (`cjcore.precision.no_change` decides, for the story too).
+"""
 
 from __future__ import annotations
 
 import math
 
+from cjcore.precision import NO_CHANGE, no_change
+
+__all__ = ["NO_CHANGE", "no_change"]
+
+#: Slider and number-input format for a share held as 0–1: Streamlit shows 0.6 as "60%".
+SLIDER_PERCENT = "percent"
+#: Formats for table columns (`st.column_config.NumberColumn(format=...)`): counts are rounded to whole numbers
+#: before they reach the table and shown with the reader's thousands separator; the header carries the unit (£m).
+TABLE_COUNT = "localized"
+TABLE_MONEY = "%.1f"
+TABLE_RATIO = "%.2f"
+TABLE_PERCENT = "percent"
+#: Chart axes: d3 format and the smallest step between ticks, so two ticks never show the same label (a rate axis
+#: with ticks 0.1 points apart labelled to one decimal would otherwise read "27.7%, 27.7%").
+AXIS_PERCENT = (".0%", 0.01)
+AXIS_POINTS = (",.1f", 0.1)  # percentage points, as numbers (the axis title says "percentage points")
+AXIS_SHARE_POINTS = (".1%", 0.001)  # a change of a share, shown as a percentage
+AXIS_COUNT = (",.0f", 1.0)
+AXIS_MONEY = (",.1f", 0.1)
+AXIS_RATIO = (",.2f", 0.01)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
 
 def number(value: float, decimals: int = 0) -> str:
-    """A count with thousands separators, or an en dash when there is no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A count with thousands separators ('1,213'), or an en dash when there is no value; never '-0'."""
+    if _missing(value):
         return "–"
+    if round(value, decimals) == 0:
+        value = 0.0
     return f"{value:,.{decimals}f}"
 
 
 def signed(value: float, decimals: int = 0, suffix: str = "") -> str:
-    """A change with an explicit sign (+ or −), e.g. for metric deltas."""
-    if value is None or math.isnan(value):
+    """A change with an explicit sign (+ or −), or 'no change' when it rounds to zero at this precision."""
+    if _missing(value):
         return "–"
+    if no_change(value, decimals):
+        return NO_CHANGE
     rounded = round(value, decimals)
-    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
-    return f"{sign}{abs(rounded):,.{decimals}f}{suffix}"
+    return f"{'+' if rounded > 0 else '-'}{abs(rounded):,.{decimals}f}{suffix}"
 
 
 def money_m(value: float, decimals: int = 1) -> str:
-    """£ millions, with the sign in front of the pound sign."""
-    if value is None or math.isnan(value):
+    """£ millions, with the sign in front of the pound sign ('−£14.0m')."""
+    if _missing(value):
         return "–"
     sign = "−" if round(value, decimals) < 0 else ""
     return f"{sign}£{abs(value):,.{decimals}f}m"
 
 
-def percent(share: float, decimals: int = 1) -> str:
-    """A share 0–1 as a percentage."""
-    if share is None or math.isnan(share):
+def money_change(value: float, decimals: int = 1) -> str:
+    """A change in £ millions with its sign ('+£1.2m'), or 'no change'."""
+    if _missing(value):
         return "–"
-    return f"{100 * share:.{decimals}f}%"
+    if no_change(value, decimals):
+        return NO_CHANGE
+    return ("+" if value > 0 else "") + money_m(value, decimals)
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """A share 0–1 as a percentage ('27.50%'); never '-0.0%'."""
+    if _missing(share):
+        return "–"
+    value = 100 * share
+    if round(value, decimals) == 0:
+        value = 0.0
+    return f"{value:.{decimals}f}%"
+
+
+def chance(share: float) -> str:
+    """A chance (a share of the uncertainty draws) as a whole percentage: '92%'."""
+    return percent(share, 0)
+
+
+def points(share_change: float, decimals: int = 2) -> str:
+    """A change of a rate held as a share, in percentage points ('-0.20 pp'), or 'no change'."""
+    return "–" if _missing(share_change) else signed(100 * share_change, decimals, " pp")
+
+
+def ratio(value: float) -> str:
+    """A ratio such as the benefit–cost ratio, with two decimals."""
+    return "–" if _missing(value) else f"{value:.2f}"
+
+
+def delta_colour(change: float, decimals: int, colour: str = "inverse") -> str:
+    """The metric card's delta colour: neutral ('off') for no change at the shown precision, else `colour`."""
+    return "off" if no_change(change, decimals) else colour
 
 
 def band(p10: float, p90: float, fmt=number) -> str:
     """'p10 to p90' in the given format, or '' without uncertainty draws."""
-    if p10 is None or p90 is None or math.isnan(p10) or math.isnan(p90):
+    if _missing(p10) or _missing(p90):
         return ""
     return f"{fmt(p10)} to {fmt(p90)}"
+
+
+def value_range(low: float, high: float, unit: str = "") -> str:
+    """A parameter's range as 'low to high' with up to four significant figures and separators ('1,200 to 2,500')."""
+    if _missing(low) or _missing(high):
+        return ""
+    text = f"{significant(low)} to {significant(high)}"
+    return f"{text} {unit}".strip() if unit else text
+
+
+def significant(value: float, digits: int = 4) -> str:
+    """A number with up to `digits` significant figures, thousands separators and no exponent ('12,500', '0.035')."""
+    if _missing(value):
+        return "–"
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{round(value, decimals):,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def headline(unit: str, value: float, difference: bool = False) -> str:
     """A headline figure as text from its unit in `cjcore.engine.HEADLINES` (a difference gets a sign).
 
     Money as £m, a share of uncertainty draws as a whole percentage ('92%'; a difference in points), percentage
-    points and ratios with two decimals, counts with thousands separators.
+    points and ratios with two decimals, counts with thousands separators. A difference (or a change such as
+    percentage points) that rounds to zero reads 'no change'.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     if unit.startswith("£m"):
-        return (("+" if round(value, 1) > 0 else "") + money_m(value)) if difference else money_m(value)
+        return money_change(value) if difference else money_m(value)
     if unit == "share of uncertainty draws":
-        return signed(100 * value, 0, " pp") if difference else percent(value, 0)
+        return signed(100 * value, 0, " pp") if difference else chance(value)
     if unit == "percentage points":
         return signed(value, 2, " pp")
     if unit.startswith("£ of benefit"):
-        return signed(value, 2) if difference else f"{value:.2f}"
-    decimals = 1 if unit in ("places", "cases") else 0
+        return signed(value, 2) if difference else ratio(value)
+    decimals = headline_decimals(unit)
     return signed(value, decimals) if difference else number(value, decimals)
+
+
+def headline_decimals(unit: str) -> int:
+    """Decimals a count headline is shown with: a place or a case to one decimal (they are yearly averages)."""
+    return 1 if unit in ("places", "cases") else 0

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from cjcore.engine import project
+from cjcore.evidence import load_register
 from cjcore.report import by_cohort, headline_levels, money_by_year, overtake_year
 from cjcore.schema import Scenario
-from cjcore.story import jcurve, story
-from cjcore.vocab import ALL_COHORTS, SERIES_SCENARIO
+from cjcore.story import budget_note, jcurve, stage_notes, story
+from cjcore.vocab import ALL_COHORTS, COHORT, METRIC, SERIES_SCENARIO
+from explorer import format as fmt
+from explorer.charts import SERIES_LABELS
 
 #: Cost lines of the appraisal shown in the money chart beside `cjcore.report.money_by_year`'s.
 _APPRAISAL_COSTS = ("optimism_bias", "committed_cost")
@@ -36,6 +40,9 @@ class RunView:
     overtake_year: int | None = None
     jcurve: str = ""
     draws: int = 0  # uncertainty draws behind the expected values and bands (0: central values only)
+    table: pd.DataFrame | None = None  # `frame` as people read it (`frame_table`), for "the numbers behind the charts"
+    budget_note: str = ""  # the pooled budget is more than the placed functions can use (`cjcore.story.budget_note`)
+    stage_notes: Mapping[str, str] = field(default_factory=dict)  # placed functions that change no outcome, and why
 
     @property
     def has_draws(self) -> bool:
@@ -57,4 +64,45 @@ def build_run_view(scenario: Scenario, draws: int, seed: int) -> RunView:
     """Project a scenario and collect its tables."""
     run = project(scenario, draws=draws, seed=seed)
     return RunView(run.summary, run.frame, run.drivers, headline_levels(run), by_cohort(run), _money(run),
-                   run.agency_summary, tuple(story(run)), overtake_year(run), jcurve(run), run.draws)
+                   run.agency_summary, tuple(story(run)), overtake_year(run), jcurve(run), run.draws,
+                   frame_table(run.frame), budget_note(run), stage_notes(run))
+
+
+def overridden_assumptions(scenario: Scenario) -> str:
+    """A short line naming the assumptions this scenario changes from the register ('' when it changes none)."""
+    if not scenario.overrides:
+        return ""
+    register = load_register()
+    parts = []
+    for key, value in sorted(scenario.overrides.items()):
+        param = register.parameters.get(key)
+        label = param.label if param else key
+        was = f"{fmt.significant(param.model_value)} → " if param else ""
+        parts.append(f"{label} ({was}{fmt.significant(value)})")
+    return ("Assumptions changed from the evidence register's defaults: " + "; ".join(parts)
+            + ". The baseline uses them too; the charts also draw the baseline with default assumptions. "
+            "Reset them on the Evidence view.")
+
+
+def _cell(value: float, unit: str, money: bool) -> str:
+    if unit == "share":
+        return fmt.percent(value, 2)
+    return fmt.money_m(value, 2) if money else fmt.number(value)
+
+
+def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tidy projection as a table people read: words for headers and labels, every number in its unit."""
+    rows = frame.reset_index(drop=True)
+    info = rows.metric.map(METRIC)
+    units = info.map(lambda m: m.unit)
+    money = info.map(lambda m: m.money)
+    out = pd.DataFrame({
+        "Year": rows.year,
+        "Group": rows.cohort.map(lambda c: COHORT[c].label if c in COHORT else "All offenders"),
+        "Measure": info.map(lambda m: m.label),
+        "Series": rows.series.map(lambda s: SERIES_LABELS.get(s, s)),
+        "Unit": [("%" if u == "share" else u) for u in units],
+    })
+    for column, title in (("value", "Central run"), ("p10", "p10"), ("median", "Median"), ("p90", "p90")):
+        out[title] = [_cell(v, u, m) for v, u, m in zip(rows[column], units, money, strict=True)]
+    return out

@@ -79,6 +79,18 @@ def expected_text(view: RunView, row, formatter) -> str:
             f"and what docs/model.md reproduces by hand, is {central}.")
 
 
+def expected_caption(view: RunView) -> str:
+    """What every card shows, said on screen: the expected value, and the central run's main outcomes beside it."""
+    levels = view.levels
+    central = ", ".join((
+        f"reoffences {fmt.signed(levels.at['reoffences', 'change_central'])}",
+        f"rate {fmt.points(levels.at['reoffending_rate', 'change_central'])}",
+        f"prison places {fmt.signed(levels.at['prison_places', 'change_central'], 1)}",
+        f"net present value {fmt.money_m(view.summary.at['npv_gbp_m', 'central'])}"))
+    return (f"Every card is the expected value (mean of {view.draws} uncertainty draws); central run (every parameter "
+            f"at its central value): {central}.")
+
+
 def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
     """The headline figures against the baseline, with the uncertainty range in each tooltip.
 
@@ -91,15 +103,21 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
 
     horizon = f"{state.scenario().horizon_years} years"
 
-    def level(metric: str, label: str, formatter, delta_formatter) -> tuple:
+    def level(metric: str, label: str, formatter, delta_formatter, decimals: int) -> tuple:
         row = levels.loc[metric]
         span = f"year {state.scenario().horizon_years}" if row["how"] == "final" else horizon
         help_text = (f"{row['label']}, {span}; the change is against the baseline (no devolution): "
                      f"{formatter(row['baseline'])}.")
+        if view.has_draws:
+            help_text += (f" Expected values (mean of {view.draws} draws), as every card; the central run, every "
+                          f"parameter at its central value, gives {formatter(row['scenario_central'])} "
+                          f"({delta_formatter(row['change_central'])}).")
         band = fmt.band(row["scenario_p10"], row["scenario_p90"], formatter)
         if band:
             help_text += f" Likely range (p10–p90): {band}."
-        return label, formatter(row["scenario"]), delta_formatter(row["change"]), "inverse", help_text
+        change = row["change"] * (100 if metric == "reoffending_rate" else 1)
+        return (label, formatter(row["scenario"]), delta_formatter(row["change"]),
+                fmt.delta_colour(change, decimals), help_text)
 
     def money(key: str, label: str, extra: str = "") -> tuple:
         row = summary.loc[key]
@@ -110,7 +128,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
         if not view.has_draws:
             return (CHANCE_CARDS[key], "–", None, "off",
                     f"{CHANCE_HELP[key]} Turn on the uncertainty bands to see it.")
-        return CHANCE_CARDS[key], fmt.percent(summary.at[key, "value"], 0), None, "off", CHANCE_HELP[key]
+        return CHANCE_CARDS[key], fmt.chance(summary.at[key, "value"]), None, "off", CHANCE_HELP[key]
 
     def rate_pct(v: float) -> str:
         return fmt.percent(v, 2)
@@ -123,18 +141,18 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
              "optimism bias (the Green Book adjustment) and any unspent pooled money kept in the pooled budget."
              f"{expected_text(view, bcr, lambda v: f'{v:.2f}')}{_band_text(bcr, lambda v: f'{v:.2f}')}")
     outcomes = [
-        level("reoffences", "Reoffences", fmt.number, fmt.signed),
-        level("reoffending_rate", "Reoffending rate", rate_pct, lambda d: fmt.signed(100 * d, 2, " pp")),
-        level("prison_places", "Prison places", fmt.number, lambda d: fmt.signed(d, 1)),
+        level("reoffences", "Reoffences", fmt.number, fmt.signed, 0),
+        level("reoffending_rate", "Reoffending rate", rate_pct, fmt.points, 2),
+        level("prison_places", "Prison places", fmt.number, lambda d: fmt.signed(d, 1), 1),
     ]
     if compact:
         groups = [[*outcomes, money("npv_gbp_m", "Net present value"), chance("chance_npv_negative")]]
     else:
         area = summary.loc["area_net_gbp_m"]
         groups = [
-            [*outcomes, level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1))],
-            [level("court_cases", "Court cases", fmt.number, fmt.signed),
-             level("arrests", "Arrests", fmt.number, fmt.signed),
+            [*outcomes, level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1), 1)],
+            [level("court_cases", "Court cases", fmt.number, fmt.signed, 0),
+             level("arrests", "Arrests", fmt.number, fmt.signed, 0),
              money("net_fiscal_cost_gbp_m", "Net public cost"),
              money("arrangement_costs_gbp_m", "Transition and governance costs",
                    " One-off costs of moving each function (procurement, contracts, systems, staff) and the yearly "
@@ -152,7 +170,10 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
         for start in range(0, len(items), columns):  # row by row, so cards line up
             for col, (label, value, delta, colour, help_text) in zip(st.columns(columns),
                                                                       items[start:start + columns], strict=False):
-                col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch")
+                col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch",
+                           delta_arrow="off" if delta == fmt.NO_CHANGE else "auto")
+    if view.has_draws:
+        st.caption(expected_caption(view))
 
 
 def show_tradeoff(key: str, uncertainty: bool = True) -> None:

@@ -20,6 +20,10 @@ state.require_app()  # first visit to a deep link on a fresh server: go through 
 
 MAX_SCENARIOS = 4
 ON_SCREEN = "__on_screen__"
+#: The spectrum sweep's charts: headline key -> a title short enough for a third of a 1366-pixel screen.
+SWEEP_CHARTS = {"reoffences_avoided": "Reoffences avoided", "npv_gbp_m": "Net present value",
+                "net_fiscal_cost_gbp_m": "Net cost to the public purse"}
+SHORT_NAME = 34  # characters of an option's name in a column header or a legend
 HEADLINE = {key: (label, unit) for key, label, unit in HEADLINES}
 TABLE_KEYS = ("reoffences_avoided", "reoffending_rate_change_pp", "prison_places_avoided", "probation_caseload_change",
               "court_cases_avoided", "intervention_spend_gbp_m", "arrangement_costs_gbp_m", "net_fiscal_cost_gbp_m",
@@ -33,6 +37,32 @@ def as_text(table: pd.DataFrame, keys: tuple[str, ...], differences: tuple[str, 
     for row, key in zip(table.index, keys, strict=True):
         for column in table.columns:
             out.at[row, column] = fmt.headline(HEADLINE[key][1], table.at[row, column], column in differences)
+    return out
+
+
+def option_names(labels: list[str]) -> list[str]:
+    """Short column and legend names for the options compared: 'A: name' with the name cut to fit a column."""
+    names = []
+    for letter, label in zip("ABCD", labels, strict=False):
+        short = label if len(label) <= SHORT_NAME else label[:SHORT_NAME - 1].rstrip() + "…"
+        names.append(f"{letter}: {short}")
+    return names
+
+
+def side_by_side_text(table: pd.DataFrame, keys: tuple[str, ...], names: list[str]) -> pd.DataFrame:
+    """One column per option, every figure rounded with its unit; each later option's difference from A beside it."""
+    out = pd.DataFrame(index=[f"{HEADLINE[k][0]} ({HEADLINE[k][1]})" for k in keys])
+    first = table.columns[0]
+    for i, (name, column) in enumerate(zip(names, table.columns, strict=False)):
+        cells = []
+        for row, key in enumerate(keys):
+            unit = HEADLINE[key][1]
+            text = fmt.headline(unit, table[column].iloc[row])
+            if i:
+                diff = table[f"Difference: {column} − {first}"].iloc[row]
+                text += f" ({fmt.headline(unit, diff, True)} vs A)"
+            cells.append(text)
+        out[name] = cells
     return out
 
 
@@ -74,13 +104,16 @@ with tab_scenarios:
             continue
         runs[f"{option.name} ({get_area(option.area).name})" if key != ON_SCREEN else options[key]] = run_view(option)
     if runs:
+        labels = list(runs)
+        names = option_names(labels)
         table = side_by_side({name: view.summary for name, view in runs.items()}, TABLE_KEYS)
-        differences = tuple(c for c in table.columns if c.startswith("Difference:"))
-        st.dataframe(as_text(table, TABLE_KEYS, differences), width="stretch")
-        st.caption("Each option is compared with its own area's baseline, so options in different areas can be "
-                   f"set side by side. Money in £m, {PRICE_BASE_LABEL}; a chance is the share of uncertainty draws, "
-                   "and a difference between two chances is in percentage points (pp).")
-        frames = {name: view.frame for name, view in runs.items()}
+        st.table(side_by_side_text(table, TABLE_KEYS, names))
+        st.caption(" · ".join(f"**{n.split(':')[0]}**: {label}" for n, label in zip(names, labels, strict=True))
+                   + ". Each option is compared with its own area's baseline, so options in different areas can be "
+                   f"set side by side; in brackets, the difference from A. Money in £m, {PRICE_BASE_LABEL}; every "
+                   "figure is the expected value over the uncertainty draws; a chance is the share of the draws, and a "
+                   "difference between two chances is in percentage points (pp).")
+        frames = {name: view.frame for name, view in zip(names, runs.values(), strict=True)}
         cols = st.columns(1 if presenter else 2)
         for i, metric in enumerate(("reoffences", "reoffending_rate", *DEMAND_METRICS)):
             with cols[i % len(cols)]:
@@ -110,9 +143,14 @@ with tab_areas:
         st.markdown(f"Reoffences avoided per 1,000 offenders in the cohort range from **{fmt.number(low, 1)}** to "
                     f"**{fmt.number(high, 1)}** across these areas (the deal is identical; the areas' cohorts and "
                     f"reoffending rates differ).")
-        st.dataframe(spread.drop(columns=["area", "current"]).rename(columns={
-            "value": HEADLINE[metric_key][0], "per_1000": "Reoffences avoided per 1,000 offenders"}),
-            hide_index=True, width="stretch")
+        label, unit = HEADLINE[metric_key]
+        st.dataframe(pd.DataFrame({
+            "Area": spread.Area,
+            f"{label} (expected)": [fmt.headline(unit, v) for v in spread.value],
+            "Likely range (p10 to p90)": [fmt.band(lo, hi, lambda v: fmt.headline(unit, v)) or "–"
+                                          for lo, hi in zip(spread.p10, spread.p90, strict=True)],
+            "Reoffences avoided per 1,000 offenders": [fmt.number(v, 1) for v in spread.per_1000],
+        }), hide_index=True, width="stretch")
 
 with tab_sweep:
     placed = [f for f in FUNCTION_KEYS if sc.stage_of(f) != "national"]
@@ -122,9 +160,9 @@ with tab_sweep:
                 f"(currently at **{STAGE[sc.stage_of(function)].label}**, marked ◆). Bars show the likely range.")
     swept = sweep_view(sc, function)
     cols = st.columns(1 if presenter else 3)
-    for i, key in enumerate(("reoffences_avoided", "npv_gbp_m", "net_fiscal_cost_gbp_m")):
+    for i, (key, title) in enumerate(SWEEP_CHARTS.items()):
         with cols[i % len(cols)]:
-            st.altair_chart(sweep_chart(swept, key, presenter), width="stretch")
+            st.altair_chart(sweep_chart(swept, key, presenter, title), width="stretch")
     wide = swept[swept.key.isin(TABLE_KEYS)].assign(Stage=lambda d: d.stage.map(lambda s: STAGE[s].label))
     stage_labels = [STAGE[s].label for s in STAGE]
     table = wide.pivot_table(index="key", columns="Stage", values="value", sort=False)[stage_labels]

@@ -13,6 +13,7 @@ from cjcore.evidence import STATUS_LABELS, load_register
 from cjcore.own_figures import baseline_comparison, supplied_label
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.scenario_io import ScenarioError
+from explorer import format as fmt
 from explorer import state
 from explorer.widgets import page_header, show_findings
 
@@ -31,28 +32,28 @@ REGISTER_VALUE = "Value in the register"
 PRICE_YEAR = "Price year"
 UPLIFT = f"Uplift to {PRICE_BASE_LABEL}"
 RANGE_USED = f"Range used (money in {PRICE_BASE_LABEL})"
-NUMBERS = [USED, REGISTER_VALUE, UPLIFT]
 rows = []
 for p in register.parameters.values():
     overridden = p.key in sc.overrides
     model_range = p.model_range
     rows.append({
         "Parameter": p.label,
-        USED: sc.overrides[p.key] if overridden else p.model_value,
-        REGISTER_VALUE: p.value,
-        PRICE_YEAR: p.price_year.replace("-", "/") if p.price_year else "",
-        UPLIFT: p.factor if p.price_year else None,
-        RANGE_USED: f"{model_range[0]:,.4g} to {model_range[1]:,.4g}" if model_range else "",
-        "Register range": f"{p.low:g} to {p.high:g}" if p.ranged else "",
+        USED: fmt.significant(sc.overrides[p.key] if overridden else p.model_value),
         "Unit": p.unit,
+        RANGE_USED: fmt.value_range(*model_range) if model_range else "",
         "Status": STATUS_LABELS[p.status],
-        "Evidence rating": p.rating,
+        "Evidence rating": p.rating.capitalize(),
         "Changed in this scenario": "Yes" if overridden else "",
+        REGISTER_VALUE: fmt.significant(p.value),
+        PRICE_YEAR: p.price_year.replace("-", "/") if p.price_year else "",
+        UPLIFT: f"× {p.factor:.3f}" if p.price_year else "",
+        "Register range": fmt.value_range(p.low, p.high) if p.ranged else "",
         "Source": p.source,
         "Reasoning": p.reasoning,
         "Key": p.key,
     })
 table = pd.DataFrame(rows)
+DETAIL = ("Source", "Reasoning", "Key")  # read in full in the panel below the table, not in cut-off cells
 
 search, status = st.columns([3, 2])
 query = search.text_input("Search", placeholder="e.g. prison, youth, assumption", key="ev_search")
@@ -60,15 +61,31 @@ statuses = status.multiselect("Status", list(STATUS_LABELS.values()), default=li
                               key="ev_status")
 shown = table[table.Status.isin(statuses)]
 if query:
-    text = shown.drop(columns=NUMBERS).astype(str).agg(" ".join, axis=1).str.lower()
+    text = shown.astype(str).agg(" ".join, axis=1).str.lower()
     shown = shown[text.str.contains(query.lower(), regex=False)]
 counts = table.Status.value_counts()
 st.caption(" · ".join(f"{label}: {counts.get(label, 0)}" for label in STATUS_LABELS.values())
-           + f" · showing {len(shown)} of {len(table)}")
-st.dataframe(shown, hide_index=True, width="stretch", height=520,
-             column_config={"Source": st.column_config.TextColumn(width="large"),
-                            "Reasoning": st.column_config.TextColumn(width="large"),
-                            UPLIFT: st.column_config.NumberColumn(format="× %.3f")})
+           + f" · showing {len(shown)} of {len(table)} · click a row to read its source and reasoning in full below")
+picked = st.dataframe(shown.drop(columns=list(DETAIL)), hide_index=True, width="stretch", height=460,
+                      on_select="rerun", selection_mode="single-row", key="ev_table",
+                      column_config={"Parameter": st.column_config.TextColumn(width="large", pinned=True)})
+selected = picked.selection.rows if picked else []
+keys = list(shown.Key) or list(table.Key)
+if selected and selected[0] < len(shown):
+    st.session_state["ev_detail"] = shown.Key.iloc[selected[0]]
+if st.session_state.get("ev_detail") not in keys:
+    st.session_state.pop("ev_detail", None)
+detail_key = st.selectbox("Read in full", keys, key="ev_detail",
+                          format_func=lambda k: f"{register[k].label} ({register[k].unit})")
+detail = table.set_index("Key").loc[detail_key]
+with st.container(border=True):
+    st.markdown(f"**{detail.Parameter}** · {detail.Status} · evidence rating: **{detail['Evidence rating']}**")
+    st.markdown(f"**Value used:** {detail[USED]} {detail.Unit}"
+                + (f" · **range used:** {detail[RANGE_USED]}" if detail[RANGE_USED] else "")
+                + (f" · in the register: {detail[REGISTER_VALUE]} in {detail[PRICE_YEAR]} prices, uplifted "
+                   f"{detail[UPLIFT]}" if detail[PRICE_YEAR] else ""))
+    st.markdown(f"**Source.** {detail.Source}")
+    st.markdown(f"**Reasoning.** {detail.Reasoning or '–'}")
 st.caption(
     f"Money figures are recorded in the register in the prices of their **price year** and the model uplifts them to "
     f"{PRICE_BASE_LABEL} with HM Treasury's GDP deflator (the uplift column); a changed assumption is taken in "
@@ -104,7 +121,8 @@ if sc.overrides:
     for k, v in sorted(sc.overrides.items()):
         text, reset = st.columns([6, 1], vertical_alignment="center")
         p = register.parameters.get(k)
-        text.markdown(f"- {p.label if p else k}: default {p.model_value if p else 0:g} → **{v:g}** "
+        text.markdown(f"- {p.label if p else k}: default {fmt.significant(p.model_value if p else 0)} → "
+                      f"**{fmt.significant(v)}** "
                       f"{p.unit if p else ''}{f' ({PRICE_BASE_LABEL})' if p and p.price_year else ''}")
         if reset.button("Reset", key=f"ev_reset_{k}", width="stretch"):
             state.replace(sc.with_changes(overrides={o: x for o, x in sc.overrides.items() if o != k}))
@@ -116,18 +134,14 @@ if sc.overrides:
 area = get_area(sc.area)
 st.subheader(f"Baseline for {area.name}")
 st.markdown(f"**Derived, not published.** {area.cohort_method}")
-baseline = pd.DataFrame([
-    {"Group": key.replace("_", " ").replace("25plus", "25+").capitalize(), "Offenders in cohort": g.offenders,
-     "Reoffenders": g.reoffenders, "Reoffences": g.reoffences, "Reoffending rate": g.rate,
-     "Reoffences per reoffender": g.frequency}
+baseline = pd.DataFrame([  # people and offences as whole numbers: the derived shares make fractions of a person
+    {"Group": key.replace("_", " ").replace("25plus", "25+").capitalize(),
+     "Offenders in cohort": fmt.number(g.offenders), "Reoffenders": fmt.number(g.reoffenders),
+     "Reoffences": fmt.number(g.reoffences),
+     "Reoffending rate": fmt.percent(g.rate, 1), "Reoffences per reoffender": fmt.ratio(g.frequency)}
     for key, g in area.groups.items()
 ])
-st.dataframe(baseline, hide_index=True, width="stretch",
-             column_config={"Reoffending rate": st.column_config.NumberColumn(format="percent"),
-                            "Offenders in cohort": st.column_config.NumberColumn(format="localized"),
-                            "Reoffenders": st.column_config.NumberColumn(format="localized"),
-                            "Reoffences": st.column_config.NumberColumn(format="localized"),
-                            "Reoffences per reoffender": st.column_config.NumberColumn(format="%.2f")})
+st.dataframe(baseline, hide_index=True, width="stretch")
 st.caption("Adults 25+ are split into men and women in the model with the register's women_share_25plus and "
            "women_rate_ratio. Governance: " + (area.governance_note or area.governance))
 
@@ -165,12 +179,11 @@ if sc.baseline is not None:
     st.markdown(f"**The model runs on the figures {supplied_label(sc.baseline)}.**")
     st.dataframe(pd.DataFrame({
         "Group": comparison.group_label, "Figure": comparison.label, "Unit": comparison.unit,
-        "Derived": comparison.derived, "Supplied by the user": comparison.supplied,
-        "Difference": comparison.relative_change, "Source": comparison.source,
-    }), hide_index=True, width="stretch",
-        column_config={"Derived": st.column_config.NumberColumn(format="%.4g"),
-                       "Supplied by the user": st.column_config.NumberColumn(format="%.4g"),
-                       "Difference": st.column_config.NumberColumn(format="percent")})
+        "Derived": comparison.derived.map(fmt.significant),
+        "Supplied by the user": comparison.supplied.map(fmt.significant),
+        "Difference": comparison.relative_change.map(lambda v: fmt.signed(100 * v, 1, "%")),
+        "Source": comparison.source,
+    }), hide_index=True, width="stretch")
     st.caption("The share link does not carry these figures: download the scenario (Scenarios view) to keep them "
                "with it, or save it there.")
     if st.button("Remove the area's own figures (back to the derived baseline)", key="ev_own_remove"):

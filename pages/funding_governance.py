@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjcore.checks import check
-from cjcore.engine import agreement_start, funding_in_place, governance_fit, readiness
+from cjcore.engine import agreement_start, governance_fit, readiness
 from cjcore.evidence import parameter_value
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import MAX_AGREEMENT_YEAR, MAX_BUDGET_GBP_M, MAX_HORIZON_YEARS
@@ -60,7 +60,7 @@ with money_col:
              "budget and the appraisal counts it as spent (net present value, benefit–cost ratio, who pays)."))
     update("funding", "national_share", st.slider(
         "National share of the pooled budget", 0.0, 1.0, float(f.national_share), step=0.05, key=key("f_national"),
-        help="Share of the pooled budget from national departments (the rest is local).", format="%.2f"))
+        help="Share of the pooled budget from national departments (the rest is local).", format=fmt.SLIDER_PERCENT))
     update("funding", "settlement_years", st.slider(
         "Settlement length (years)", 1, MAX_HORIZON_YEARS, int(f.settlement_years), key=key("f_years"),
         help="How many years the pooled budget is paid."))
@@ -73,7 +73,7 @@ with money_col:
         help="0 = agreed at the start. Nothing is delivered until both funding and governance are agreed."))
     update("funding", "reinvest_share", st.slider(
         "Share of retained savings reinvested", 0.0, 1.0, float(f.reinvest_share), step=0.05,
-        key=key("f_reinvest"), format="%.2f",
+        key=key("f_reinvest"), format=fmt.SLIDER_PERCENT,
         help="Savings the area keeps (only budget-holding stages keep much) are reinvested in the programmes "
              "that earn them: the justice-reinvestment loop."))
     update("", "horizon_years", st.slider(
@@ -124,14 +124,8 @@ if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_
             "renewed: from then the programmes stop and momentum decays.")
 show_findings(check(sc), "funding")
 view = run_view(sc)
-committed = sc.funding.pooled_budget_gbp_m * float(funding_in_place(sc, sc.horizon_years).sum())
-if committed > 0:
-    unused = view.summary.at["committed_unused_gbp_m", "value"]
-    budget_slot.caption(
-        f"**{fmt.money_m(committed - unused)} of {fmt.money_m(committed)} committed is used** over the horizon "
-        f"(expected value, {PRICE_BASE_LABEL}); the rest is "
-        + ("returned to those who paid it." if sc.funding.unspent == "returned"
-           else "kept in the pooled budget and counted as spent."))
+if view.budget_note:  # a budget above what the placed functions can use changes nothing: say so at the control
+    budget_slot.info(view.budget_note, icon=":material/info:")
 with figures, st.container(key=STICKY_KEY):
     st.subheader("What this deal does")
     headline_metrics(view, columns=2, compact=True)

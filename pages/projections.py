@@ -4,11 +4,13 @@ import streamlit as st
 
 from cjcore.checks import check
 from cjcore.prices import PRICE_BASE_LABEL
-from cjcore.vocab import DEMAND_METRICS, METRIC, MONEY_CATEGORY
+from cjcore.vocab import DEMAND_METRICS, MONEY_CATEGORY
+from explorer import format as fmt
 from explorer import state
 from explorer.briefing_ui import briefing_downloads
-from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart, trend_chart
+from explorer.charts import agency_chart, change_chart, cohort_chart, drivers_chart, money_chart, trend_chart
 from explorer.runs import DRAWS, run_view
+from explorer.runview import overridden_assumptions
 from explorer.widgets import (
     headline_metrics,
     page_header,
@@ -22,10 +24,10 @@ state.require_app()  # first visit to a deep link on a fresh server: go through 
 
 page_header(
     "Projections",
-    "The scenario against the baseline of today's arrangements. Shaded bands show the likely range "
-    f"(10th to 90th percentile of {DRAWS} uncertainty draws over effect sizes and costs); the money and "
-    f"value-for-money cards show the expected value (mean of {DRAWS} draws), and each card's help gives the central "
-    "value (every parameter at its central value) that docs/model.md reproduces by hand.",
+    "The scenario against the baseline of today's arrangements. Every card shows the expected value (mean of "
+    f"{DRAWS} uncertainty draws over effect sizes and costs), and each card's help gives the central run (every "
+    "parameter at its central value) that docs/model.md reproduces by hand. The charts draw the central run, with the "
+    "likely range (10th to 90th percentile of the draws) shaded.",
 )
 presenter = state.presenter()
 uncertainty = st.toggle("Show uncertainty bands", value=True, key="proj_uncertainty",
@@ -33,11 +35,19 @@ uncertainty = st.toggle("Show uncertainty bands", value=True, key="proj_uncertai
 sc = state.scenario()
 view = run_view(sc, uncertainty)
 show_findings(check(sc))
+overridden = overridden_assumptions(sc)
+if overridden:
+    st.info(overridden, icon=":material/tune:")
 headline_metrics(view, columns=3 if presenter else 4)
 show_jcurve(view)
 show_story(view)
 
-st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
+rate_cols = st.columns(1 if presenter else [3, 2])
+with rate_cols[0]:
+    st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
+with rate_cols[-1]:
+    st.altair_chart(change_chart({"Scenario": view.frame}, "reoffending_rate", presenter),
+                    width="stretch")
 st.subheader("Demand on police, courts, prisons and probation")
 columns = st.columns(1 if presenter else 2)
 for i, metric in enumerate(DEMAND_METRICS):
@@ -62,8 +72,10 @@ agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
     "gets_back": f"Gets back (£m, {PRICE_BASE_LABEL})", "net": f"Net (£m, {PRICE_BASE_LABEL})",
     "return_on_investment": "Return on investment",
     "payback_year": "Pays back in year"})
-st.dataframe(agency_table, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.2f") for c in agency_table.columns[1:-1]})
+agency_formats = {c: st.column_config.NumberColumn(format=fmt.TABLE_MONEY) for c in agency_table.columns[1:-2]}
+agency_formats["Return on investment"] = st.column_config.NumberColumn(format=fmt.TABLE_RATIO)
+agency_formats["Pays back in year"] = st.column_config.NumberColumn(format="%d")
+st.dataframe(agency_table, hide_index=True, width="stretch", column_config=agency_formats)
 st.altair_chart(money_chart(view.money, presenter), width="stretch")
 if not presenter:
     st.caption("Spend on interventions and the costs of the arrangements themselves: one-off transition costs "
@@ -73,7 +85,7 @@ if not presenter:
 st.subheader("Take it away")
 briefing_downloads(sc, view, state.share_link("projections"))
 with st.expander("The numbers behind the charts", expanded=False):
-    table = view.frame.assign(metric=view.frame.metric.map(lambda m: METRIC[m].label))
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(view.table, hide_index=True, width="stretch")
+    st.caption("Central run, with the 10th, 50th and 90th percentiles of the draws; the CSV has every decimal.")
     st.download_button("Download as CSV", lambda: view.frame.to_csv(index=False).encode("utf-8"),
                        file_name=f"projection-{sc.area}.csv", mime="text/csv", on_click="ignore")

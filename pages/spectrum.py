@@ -29,10 +29,12 @@ priorities = report_priorities(state.scenario().area)
 priority_functions = {f for p in priorities for f in p.functions}
 
 controls, picture = st.columns([5, 7], gap="large")
+why_slots = {}  # under each control: why a placed function changes no outcome, once the run is known
 with controls:
     st.subheader("Placements")
     for function in FUNCTION_KEYS:
         stage = stage_control(function)
+        why_slots[function] = st.empty()
         marker = "◆ report priority" if function in priority_functions else ""
         if not state.presenter():
             st.caption(f"{STAGE[stage].description}{' · ' + marker if marker else ''}")
@@ -40,9 +42,12 @@ with controls:
             st.caption(marker)
 
 sc = state.scenario()
+view = run_view(sc)
 with headlines:
     show_findings(check(sc), "spectrum")
-    headline_metrics(run_view(sc), columns=3 if state.presenter() else 5, compact=True)
+    headline_metrics(view, columns=3 if state.presenter() else 5, compact=True)
+for function, note in view.stage_notes.items():
+    why_slots[function].info(note, icon=":material/info:")
 with picture:
     st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:

@@ -181,9 +181,10 @@ def test_compare_sets_scenarios_side_by_side(make_app):
     at.switch_page(view("compare")).run()
     at.multiselect[0].set_value(["__on_screen__", "london", "staged-path"]).run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert any(c.startswith("Difference:") for c in table.columns)
-    assert table.shape[1] == 3 + 2, "three options and two differences from the reference"
+    table = at.table[0].value
+    assert [c.split(":")[0] for c in table.columns] == ["A", "B", "C"], "one column per option, all visible"
+    assert all(cell.endswith("vs A)") for c in table.columns[1:] for cell in table[c]), "differences from A marked"
+    assert not any(cell.endswith("vs A)") for cell in table[table.columns[0]])
     assert len(at.get("vega_lite_chart")) >= 6
 
 

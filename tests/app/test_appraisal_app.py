@@ -22,7 +22,8 @@ def _funding_page(make_app, **query):
 
 
 def _used_caption(at) -> str:
-    return next(c.value for c in at.caption if "committed is used" in c.value)
+    """The note beside the budget control when more is committed than the placed functions can use."""
+    return next(c.value for c in at.info if "committed over the horizon" in c.value)
 
 
 def test_unspent_money_control_changes_the_scenario_the_link_and_the_story(make_app):
@@ -40,7 +41,7 @@ def test_unspent_money_control_changes_the_scenario_the_link_and_the_story(make_
     committed = BIG_BUDGET * float(funding_in_place(sc, sc.horizon_years).sum())
     used = committed - run.headline("committed_unused_gbp_m")
     caption = _used_caption(at)
-    assert f"{fmt.money_m(used)} of {fmt.money_m(committed)} committed is used" in caption
+    assert f"{fmt.money_m(used)} of the {fmt.money_m(committed)} committed over the horizon" in caption
     assert PRICE_BASE_LABEL in caption and "kept in the pooled budget" in caption
     assert run.headline("committed_unused_gbp_m") > 0
     text = " ".join(story(run))
@@ -120,19 +121,20 @@ def test_evidence_shows_each_money_parameter_in_its_price_year_and_in_the_price_
     at = make_app().run()
     at.switch_page("pages/evidence.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[0].value.set_index("Key")
+    table = at.dataframe[0].value.set_index("Parameter")
     used = f"Value used (money in {PRICE_BASE_LABEL})"
     money = [p for p in load_register().parameters.values() if p.price_year]
     assert money
     for p in money:
-        row = table.loc[p.key]
+        row = table.loc[p.label]
         assert row["Price year"] == p.price_year.replace("-", "/")
-        assert row[used] == pytest.approx(p.model_value)
-        assert row["Value in the register"] == p.value
-        assert row[f"Uplift to {PRICE_BASE_LABEL}"] == pytest.approx(p.factor)
-        assert row["Evidence rating"] == p.rating
+        assert float(row[used].replace(",", "")) == pytest.approx(p.model_value, rel=5e-4)
+        assert float(row["Value in the register"].replace(",", "")) == pytest.approx(p.value, rel=5e-4)
+        assert row[f"Uplift to {PRICE_BASE_LABEL}"] == f"× {p.factor:.3f}"
+        assert row["Evidence rating"].lower() == p.rating
     plain = next(p for p in load_register().parameters.values() if not p.price_year)
-    assert table.loc[plain.key, "Price year"] == "" and table.loc[plain.key, used] == plain.value
+    assert table.loc[plain.label, "Price year"] == ""
+    assert float(table.loc[plain.label, used]) == pytest.approx(plain.value)
     assert any("docs/model.md reproduces by hand" in c.value for c in at.caption)
 
 
@@ -158,8 +160,8 @@ def test_the_areas_own_figures_can_be_uploaded_shown_beside_the_derived_ones_and
     shown = next(d.value for d in at.dataframe if "Supplied by the user" in d.value.columns)
     expected = baseline_comparison(sc.area, sc.baseline)
     expected = expected[expected.supplied.notna()]
-    assert list(shown["Supplied by the user"]) == list(expected.supplied)
-    assert list(shown["Derived"]) == list(expected.derived)
+    assert list(shown["Supplied by the user"]) == [fmt.significant(v) for v in expected.supplied]
+    assert list(shown["Derived"]) == [fmt.significant(v) for v in expected.derived]
     assert all(s.startswith(SUPPLIED_LABEL) for s in shown.Source)
     next(b for b in at.button if b.key == "ev_own_remove").click().run()
     assert at.session_state["cj_scenario"].baseline is None
