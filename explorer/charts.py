@@ -116,11 +116,13 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
     shown = [SERIES_LABELS[k] for k in SERIES_LABELS if k in set(data.series)]
     number, tip = _axis_format(metric), _tooltip_format(metric)
     y_title = "reoffending rate" if info.unit == "share" else info.unit
-    # Colour and dash share one legend (a dash scale with its legend switched off would hide the colour's too).
+    # Colour and dash share one legend (a dash scale with its legend switched off would hide the colour's too),
+    # whose symbols are short lines in each series' colour and dash.
+    key = alt.Legend(symbolType="stroke", symbolSize=500)
     colour = alt.Color("Series:N", scale=alt.Scale(domain=shown, range=[
-        SERIES_COLOURS[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None)
+        SERIES_COLOURS[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None, legend=key)
     dash = alt.StrokeDash("Series:N", scale=alt.Scale(domain=shown, range=[
-        SERIES_DASH[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None)
+        SERIES_DASH[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None, legend=key)
     base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
     lines = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         # from zero: a small change looks small (the change itself has its own chart that says so)
@@ -248,7 +250,8 @@ def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False, title: s
 _OPTION_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
 
 
-def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: bool = False) -> alt.Chart:
+def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: bool = False,
+                 title: str | None = None) -> alt.Chart:
     """Each option's change against its own baseline, year by year, overlaid; a legend names every option.
 
     A rate's change is in percentage points; the zero line is the baseline, so the axis is honest by construction.
@@ -264,7 +267,8 @@ def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: boo
     number = (",.2f", 0.01) if share else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT
     unit = "percentage points" if share else info.unit
     names = list(frames)
-    legend = alt.Legend(columns=1, labelLimit=0) if len(names) > 1 else None  # one line needs no key
+    # one line needs no key; several get a key that draws each line's colour and dash in full
+    legend = alt.Legend(columns=1, labelLimit=0, symbolType="stroke", symbolSize=500) if len(names) > 1 else None
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("change:Q", title=f"Change ({unit})", axis=_axis(number)),
@@ -276,7 +280,8 @@ def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: boo
                  alt.Tooltip("change:Q", title=f"Change ({unit})", format=number[0])],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888888").encode(y=alt.Y("y:Q"))
-    title = alt.Title(f"{info.label}: change against baseline", subtitle="0 = the option's own baseline (central run)")
+    zero_is = "0 = the option's own baseline" if len(names) > 1 else "0 = the baseline"
+    title = alt.Title(title or f"{info.label}: change against baseline", subtitle=f"{zero_is} (central run)")
     return _finish(alt.layer(zero, chart).properties(title=title), presenter)
 
 

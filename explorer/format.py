@@ -45,7 +45,10 @@ def number(value: float, decimals: int = 0) -> str:
 
 
 def signed(value: float, decimals: int = 0, suffix: str = "") -> str:
-    """A change with an explicit sign (+ or −), or 'no change' when it rounds to zero at this precision."""
+    """A change with an explicit sign (+ or -), or 'no change' when it rounds to zero at this precision.
+
+    An ASCII '-': Streamlit's metric card reads only that as a fall (for its arrow and colour).
+    """
     if _missing(value):
         return "–"
     if no_change(value, decimals):

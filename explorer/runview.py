@@ -103,6 +103,6 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Series": rows.series.map(lambda s: SERIES_LABELS.get(s, s)),
         "Unit": [("%" if u == "share" else u) for u in units],
     })
-    for column, title in (("value", "Central run"), ("p10", "p10"), ("median", "Median"), ("p90", "p90")):
+    for column, title in (("value", "Central run"), ("p10", "Low (p10)"), ("median", "Median"), ("p90", "High (p90)")):
         out[title] = [_cell(v, u, m) for v, u, m in zip(rows[column], units, money, strict=True)]
     return out

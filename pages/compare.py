@@ -23,7 +23,7 @@ ON_SCREEN = "__on_screen__"
 #: The spectrum sweep's charts: headline key -> a title short enough for a third of a 1366-pixel screen.
 SWEEP_CHARTS = {"reoffences_avoided": "Reoffences avoided", "npv_gbp_m": "Net present value",
                 "net_fiscal_cost_gbp_m": "Net cost to the public purse"}
-SHORT_NAME = 34  # characters of an option's name in a column header or a legend
+SHORT_NAME = 64  # characters of an option's name in a column header or a legend
 HEADLINE = {key: (label, unit) for key, label, unit in HEADLINES}
 TABLE_KEYS = ("reoffences_avoided", "reoffending_rate_change_pp", "prison_places_avoided", "probation_caseload_change",
               "court_cases_avoided", "intervention_spend_gbp_m", "arrangement_costs_gbp_m", "net_fiscal_cost_gbp_m",

@@ -46,8 +46,8 @@ rate_cols = st.columns(1 if presenter else [3, 2])
 with rate_cols[0]:
     st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
 with rate_cols[-1]:
-    st.altair_chart(change_chart({"Scenario": view.frame}, "reoffending_rate", presenter),
-                    width="stretch")
+    st.altair_chart(change_chart({"Scenario": view.frame}, "reoffending_rate", presenter,
+                                 title="Change against baseline"), width="stretch")
 st.subheader("Demand on police, courts, prisons and probation")
 columns = st.columns(1 if presenter else 2)
 for i, metric in enumerate(DEMAND_METRICS):

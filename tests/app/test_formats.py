@@ -1,0 +1,150 @@
+"""Numbers are written one way on every view: the checks a facilitator would make by eye, run on every page.
+
+Each view is opened in AppTest (Compare with three options, so its side-by-side table and every tab's tables are
+drawn) and everything it shows as text is read back: cards, markdown, captions, notes, static tables and data
+tables. The checks fail on a raw float ("419.0394"), a signed zero ("-0.00"), a chance written as a fraction
+("0.92"), a header that is a code name ("label"), a float column shown without a format, a share slider without a
+percentage format, and a card whose change rounds to zero but is not "no change" in neutral colour.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
+from explorer import format as fmt
+from explorer.theme import CHANCE_CARDS
+from tests.app.conftest import VIEWS
+
+RAW_FLOAT = re.compile(r"(?<![\w.])\d[\d,]*\.\d{4,}(?![\d])")  # '419.0394': more decimals than any format shows
+SIGNED_ZERO = re.compile(r"(?<![\w.])[-−+]£?0(?:\.0+)?(?![.\d])")  # '-0.00', '−0.0', '+0', '-£0.0'
+ZERO_DELTA = re.compile(r"^[-−+]?£?0(?:\.0+)?(?: pp|%|m)?$")  # a change that rounds to zero, shown as a number
+CODE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")  # 'label', 'metric', 'change_pct': not words
+FRACTION_CHANCE = re.compile(r"^0?\.\d+$|^1\.0+$")  # '0.92'
+PERCENT = re.compile(r"^(\d{1,3}%|–)$")
+
+
+def _page(make_app, view: str, **query: str):
+    at = make_app(**query).run()
+    at.switch_page(f"pages/{view}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    if view == "compare":
+        at.multiselect[0].set_value(["__on_screen__", "london", "staged-path"]).run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at) -> Iterator[tuple[str, str]]:
+    """(where, text) for every piece of text a page shows, tables cell by cell."""
+    for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader", "title"):
+        for element in getattr(at, kind):
+            yield kind, str(element.value)
+    for metric in at.metric:
+        yield f"card {metric.label}", str(metric.value)
+        if metric.delta:
+            yield f"card {metric.label} change", str(metric.delta)
+    for table in at.table:
+        frame = table.value
+        for column in frame.columns:
+            yield "table header", str(column)
+            for cell in frame[column]:
+                yield f"table {column}", str(cell)
+        for label in frame.index:
+            yield "table row", str(label)
+    for data in at.dataframe:
+        frame = data.value
+        for column in frame.columns:
+            if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+                for cell in frame[column].dropna():
+                    yield f"data table {column}", str(cell)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_no_raw_floats_signed_zeros_or_code_names_on_any_view(make_app, view):
+    at = _page(make_app, view)
+    problems = []
+    for where, text in _texts(at):
+        if RAW_FLOAT.search(text) and "docs/" not in text:
+            problems.append(f"raw float in {where}: {text[:120]!r}")
+        if SIGNED_ZERO.search(text):
+            problems.append(f"signed zero in {where}: {text[:120]!r}")
+        if where == "table header" and CODE_NAME.match(text):
+            problems.append(f"code name as a header: {text!r}")
+    for data in at.dataframe:
+        frame = data.value
+        config = json.loads(data.proto.columns or "{}")
+        for column in frame.columns:
+            if CODE_NAME.match(str(column)):
+                problems.append(f"code name as a data table header: {column!r}")
+            if pd.api.types.is_float_dtype(frame[column]):
+                formatted = config.get(str(column), {}).get("type_config", {}).get("format")
+                if not formatted:
+                    problems.append(f"float column {column!r} shown without a format")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("view", ["spectrum", "funding_governance", "projections"])
+def test_chances_are_whole_percentages_and_zero_changes_read_no_change(make_app, view):
+    at = _page(make_app, view)
+    chances = [m for m in at.metric if m.label in CHANCE_CARDS.values()]
+    assert chances
+    for card in chances:
+        assert PERCENT.match(card.value), f"{card.label}: {card.value!r}"
+        assert not FRACTION_CHANCE.match(card.value)
+    for card in at.metric:
+        if card.delta:
+            assert not ZERO_DELTA.match(card.delta), f"{card.label}: {card.delta!r} should read 'no change'"
+
+
+def test_a_scenario_that_changes_nothing_reads_no_change_in_neutral_colour_everywhere(make_app):
+    at = _page(make_app, "projections", s="greater-manchester", p="0" * 9)
+    deltas = [m for m in at.metric if m.delta]
+    assert deltas, "outcome cards carry a change"
+    for card in deltas:
+        assert card.delta == fmt.NO_CHANGE, f"{card.label}: {card.delta!r}"
+        assert card.proto.color == MetricProto.MetricColor.GRAY, f"{card.label} is coloured"
+        assert card.proto.direction == MetricProto.MetricDirection.NONE, f"{card.label} has an arrow"
+    story = " ".join(m.value for m in at.markdown)
+    assert "falls by 0.00" not in story and "rises by 0.00" not in story
+
+
+def test_share_sliders_show_percentages(make_app):
+    at = _page(make_app, "funding_governance")
+    shares = [s for s in at.slider if s.proto.min == 0.0 and s.proto.max == 1.0]
+    assert shares, "the funding shares are sliders from 0 to 1"
+    for slider in shares:
+        assert slider.proto.format == fmt.SLIDER_PERCENT, f"{slider.label}: {slider.proto.format!r}"
+
+
+def test_compare_writes_every_option_rounded_with_units_and_differences_from_the_first(make_app):
+    at = _page(make_app, "compare")
+    table = at.table[0].value
+    assert len(table.columns) == 3
+    for column in table.columns:
+        for row, cell in zip(table.index, table[column], strict=True):
+            if "(£m" in row:
+                assert "£" in cell and cell.split(" (")[0].endswith("m"), (row, cell)
+            if "share of uncertainty draws" in row:
+                assert PERCENT.match(cell.split(" (")[0]), (row, cell)
+    for column in table.columns[1:]:
+        assert all(re.search(r"\((no change|[+-−£\d][^)]*) vs A\)$", cell) for cell in table[column])
+
+
+def test_the_format_rules_themselves():
+    assert fmt.signed(-0.0013, 2, " pp") == fmt.NO_CHANGE
+    assert fmt.points(-0.000013) == fmt.NO_CHANGE
+    assert fmt.signed(-0.2, 2, " pp") == "-0.20 pp"
+    assert fmt.number(-0.2) == "0" and fmt.percent(-0.00001, 2) == "0.00%"
+    assert fmt.chance(0.92) == "92%"
+    assert fmt.money_change(0.04) == fmt.NO_CHANGE and fmt.money_change(1.26) == "+£1.3m"
+    assert fmt.delta_colour(-0.004, 2) == "off" and fmt.delta_colour(-0.006, 2) == "inverse"
+    assert fmt.significant(42705.75) == "42,706" and fmt.significant(0.0351234) == "0.03512"
+    assert fmt.value_range(800.0, 5000.0) == "800 to 5,000"
+    assert RAW_FLOAT.search("Offenders in cohort 1,213.4") is None  # one decimal is a choice, not a raw float
+    assert RAW_FLOAT.search("419.0394") and SIGNED_ZERO.search("-0.00") and SIGNED_ZERO.search("−£0.0m")
+    assert not SIGNED_ZERO.search("-0.05") and not SIGNED_ZERO.search("10.0")
