@@ -11,13 +11,17 @@ from cjcore.changes import all_changes, policy_changes
 from cjcore.scenario_io import builtin_scenarios, load_scenario
 from cjcore.store import ScenarioInfo
 from explorer import account, state, storage
-from explorer.urlstate import parse_saved_key, saved_key
+from explorer.urlstate import SAVED_PREFIX, parse_saved_key, saved_key
 
 
 def saved_label(info: ScenarioInfo, repeated: bool = False) -> str:
-    """A saved scenario in a list: its title, with when it was saved if another saved scenario has that title."""
+    """A saved scenario in a list: its title, and the start of its id when another saved one has that title.
+
+    The label must not change when someone saves a new version: Streamlit keeps a select box's choice by its label,
+    so a label that moved to another option would silently load that option.
+    """
     label = f"Saved: {info.title}"
-    return f"{label} ({info.updated_at:%d %b %Y %H:%M} UTC, {info.id[:6]})" if repeated else label
+    return f"{label} ({info.id[:6]})" if repeated else label
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -40,20 +44,20 @@ def scenario_options() -> dict[str, str]:
     saved = storage.store().list(storage.viewer())
     titles = [info.title.casefold() for info in saved]
     for info in saved:
-        options[saved_key(info.id, info.latest)] = saved_label(info, titles.count(info.title.casefold()) > 1)
+        options[f"{SAVED_PREFIX}{info.id}"] = saved_label(info, titles.count(info.title.casefold()) > 1)
     return options
 
 
 def _current_option(key: str) -> str:
-    """The label for a loaded key that is not in the list (an earlier version of a saved scenario)."""
+    """The label for a loaded scenario that is not in the list (e.g. one no longer shared with this viewer)."""
     parsed = parse_saved_key(key)
-    if parsed is None or parsed[1] is None:
+    if parsed is None:
         return key
     try:
         info = storage.store().info(storage.viewer(), parsed[0])
     except KeyError:
         return key
-    return f"{saved_label(info)} (version {parsed[1]} of {info.latest})"
+    return saved_label(info)
 
 
 def _newer_version_notice() -> None:
@@ -76,8 +80,11 @@ def _newer_version_notice() -> None:
 
 def _on_scenario_change(widget: str) -> None:
     key = st.session_state[widget]
+    loaded = state.saved_origin()
+    if key == state.origin_key() or (loaded and key == f"{SAVED_PREFIX}{loaded[0]}"):
+        return  # the loaded scenario itself (its label changed under the box): keep the edits on screen
     try:
-        state.load(key, state.load_origin(key))
+        state.load_key(key)
     except Exception:  # no longer visible (moved out of a room) or unreadable since the list was drawn
         st.session_state["cj_sidebar_error"] = "Could not load that scenario: it is no longer available to you."
 
@@ -96,7 +103,8 @@ def draw() -> st.delta_generator.DeltaGenerator:
     with st.sidebar:
         account.draw()
         options = scenario_options()
-        current = state.origin_key()
+        loaded = state.saved_origin()
+        current = f"{SAVED_PREFIX}{loaded[0]}" if loaded else state.origin_key()
         if current not in options:
             options[current] = _current_option(current)
         key = state.widget_key("sb_scenario")

@@ -49,6 +49,15 @@ def load_origin(key: str) -> Scenario:
     return _saved_version(key).scenario()
 
 
+def load_key(key: str) -> None:
+    """Make the scenario an origin key names current, remembered by the key of exactly the version loaded."""
+    if key in builtin_scenarios():
+        load(key, load_builtin(key))
+        return
+    version = _saved_version(key)
+    load(saved_key(version.scenario_id, version.number), version.scenario())
+
+
 def canonical_key(key: str) -> str:
     """The origin key that keeps naming exactly this scenario: a saved one's id with its version number."""
     if key in builtin_scenarios():

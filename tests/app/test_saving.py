@@ -168,3 +168,34 @@ def test_an_unwritable_store_keeps_the_app_working_read_only(make_app, tmp_path:
     for page in ("pages/spectrum.py", "pages/projections.py"):
         at.switch_page(page).run()
         assert not at.exception
+
+
+def test_someone_elses_save_never_replaces_the_scenario_on_screen(make_app, store: ScenarioStore) -> None:
+    """New versions saved elsewhere are announced, never loaded over the edits on screen.
+
+    (The browser test tests/e2e/test_concurrent_saves.py covers the select box keeping its choice by label, which
+    AppTest does not reproduce.)
+    """
+    london = load_builtin("london")
+    sid = store.create(LOCAL, london.with_changes(name="Plan")).scenario_id
+    at = make_app(s=f"id:{sid}@1", h="8").run()
+    assert at.session_state["cj_scenario"].horizon_years == 8
+    store.save(OTHER, sid, london.with_changes(name="Plan", horizon_years=3), base=1)
+    at.run()
+    next(t for t in at.sidebar.toggle if t.label == "Presenter mode").set_value(True).run()
+    assert at.session_state["cj_scenario"].horizon_years == 8
+    assert at.session_state["cj_origin_key"] == f"id:{sid}@1"
+    store.save(OTHER, sid, london.with_changes(name="Plan renamed", horizon_years=4), base=2)
+    at.run()
+    next(t for t in at.sidebar.toggle if t.label == "Presenter mode").set_value(False).run()
+    assert at.session_state["cj_scenario"].horizon_years == 8 and not at.exception
+
+
+def test_choosing_a_saved_scenario_in_the_sidebar_loads_its_newest_version(make_app, store: ScenarioStore) -> None:
+    london = load_builtin("london")
+    sid = store.create(LOCAL, london.with_changes(name="Plan")).scenario_id
+    store.save(OTHER, sid, london.with_changes(name="Plan", horizon_years=9), base=1)
+    at = make_app().run()
+    at.sidebar.selectbox[0].select(f"id:{sid}").run()
+    assert at.session_state["cj_origin_key"] == f"id:{sid}@2"
+    assert at.session_state["cj_scenario"].horizon_years == 9
