@@ -56,7 +56,6 @@ from bench.ws_load import (  # noqa: E402
 from cjcore.scenario_io import builtin_scenarios  # noqa: E402
 from deploy.serve import ReplicaSet, free_port  # noqa: E402
 
-START, END = "<!-- bench/failover.py: start -->", "<!-- bench/failover.py: end -->"
 RECOVERY_TARGET_S = 10.0
 SCENARIOS_PAGE = "scenarios"
 SAVE_TITLE_LABEL = "Save as"  # the Scenarios view's title box and button (pages/scenarios.py)
@@ -99,7 +98,8 @@ async def library(url: str) -> str:
         await session.close()
 
 
-def run(sessions: int, duration_s: float, kill_at_s: float, savers: int, seed: int = 1) -> dict:
+def run(sessions: int, duration_s: float, kill_at_s: float, savers: int, think: tuple[float, float] = (2.0, 4.0),
+        seed: int = 1) -> dict:
     """One failover run; returns what it measured."""
     origins = sorted(builtin_scenarios())
     token = secrets.token_hex(3)
@@ -122,7 +122,8 @@ def run(sessions: int, duration_s: float, kill_at_s: float, savers: int, seed: i
             report.killed_at = time.perf_counter()
             killed.update(victim=victim, connections=connections, at=report.killed_at - started)
 
-        report = asyncio.run(workshop(rs.url, sessions, duration_s, seed=seed, on_tick=on_tick, reconnect=True))
+        report = asyncio.run(workshop(rs.url, sessions, duration_s, think, seed=seed, on_tick=on_tick,
+                                      reconnect=True))
         shown = asyncio.run(library(rs.url))
         survivor = rs.members[1 - killed["victim"]]
         shown_by_survivor = asyncio.run(library(survivor.url))  # directly, bypassing nginx
@@ -130,7 +131,8 @@ def run(sessions: int, duration_s: float, kill_at_s: float, savers: int, seed: i
     missing = [t for t in titles if f"**{t}**" not in shown or f"**{t}**" not in shown_by_survivor]
     return {
         "report": report, "titles": titles, "save_problems": save_problems, "missing": missing,
-        "killed": killed, "alive_after": replica_alive, "load_before": load_before, "load_after": os.getloadavg()[0],
+        "killed": killed, "alive_after": replica_alive, "think": think,
+        "load_before": load_before, "load_after": os.getloadavg()[0],
     }
 
 
@@ -143,6 +145,12 @@ def verdict(result: dict) -> bool:
             and max(report.recoveries, default=0.0) <= RECOVERY_TARGET_S)
 
 
+def markers(think: tuple[float, float]) -> tuple[str, str]:
+    """Section markers in bench/RESULTS.md, one section per pace."""
+    tag = f"bench/failover.py, think {think[0]:g}-{think[1]:g} s"
+    return f"<!-- {tag}: start -->", f"<!-- {tag}: end -->"
+
+
 def section(result: dict, sessions: int, duration_s: float) -> str:
     """The RESULTS.md section."""
     report: WorkshopReport = result["report"]
@@ -152,14 +160,17 @@ def section(result: dict, sessions: int, duration_s: float) -> str:
                             text=True).stdout.strip()
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     met = verdict(result)
+    start, end = markers(result["think"])
     lines = [
-        START,
-        "## Failover: one of two replicas killed mid-workshop (bench/failover.py)",
+        start,
+        f"## Failover: one of two replicas killed mid-workshop, a change every {result['think'][0]:g}–"
+        f"{result['think'][1]:g} s (bench/failover.py)",
         "",
         f"{now} · commit {commit} · {machine_line()} · load average (1 min) {result['load_before']:.2f} before, "
         f"{result['load_after']:.2f} after",
         "",
-        f"{sessions} websocket sessions through nginx for {duration_s:.0f} s; {len(result['titles'])} scenarios "
+        f"{sessions} websocket sessions through nginx for {duration_s:.0f} s, a change every "
+        f"{result['think'][0]:g}–{result['think'][1]:g} s each; {len(result['titles'])} scenarios "
         f"saved through the app first; at {killed.get('at', float('nan')):.1f} s replica {killed.get('victim')} "
         f"(nginx connections per replica then: {' / '.join(map(str, killed.get('connections', [])))}) killed with "
         "SIGKILL and not restarted.",
@@ -188,7 +199,7 @@ def section(result: dict, sessions: int, duration_s: float) -> str:
     lines += [f"- {line.strip()}" for line in summary_lines(report)[5:]]
     lines += [f"- save problem: {p}" for p in result["save_problems"]]
     lines += [f"- missing after the kill: {t}" for t in result["missing"]]
-    lines.append(END)
+    lines.append(end)
     return "\n".join(lines)
 
 
@@ -197,14 +208,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of workshop")
     parser.add_argument("--kill-at", type=float, default=25.0, help="seconds into the workshop")
+    parser.add_argument("--think", type=float, nargs=2, default=(2.0, 4.0), metavar=("MIN", "MAX"),
+                        help="seconds each participant waits between changes (default: the workshop pace)")
     parser.add_argument("--savers", type=int, default=6, help="scenarios saved through the app before the workshop")
     parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
     args = parser.parse_args(argv)
-    result = run(args.sessions, args.duration, args.kill_at, args.savers)
+    result = run(args.sessions, args.duration, args.kill_at, args.savers, tuple(args.think))
     text = section(result, args.sessions, args.duration)
     print(text)
     if args.write:
-        write_section(text, START, END)
+        write_section(text, *markers(tuple(args.think)))
     return 0 if verdict(result) else 1
 
 

@@ -53,8 +53,9 @@ from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE_KEYS  # noqa: E402
 
 REOFFENCES = "Reoffences"
 RECOVERY_GIVE_UP_S = 60.0
-#: What a replica dying under a session looks like from the client.
-DROPPED = (websockets.exceptions.WebSocketException, OSError, TimeoutError)
+#: What a replica dying under a session looks like from the client. A timeout is not one of them (TimeoutError
+#: is an OSError): a server too slow to answer is an error, not a failover.
+DROPPED = (websockets.exceptions.WebSocketException, OSError)
 ROUTE_COOKIE = "cjroute"  # the cookie deploy/nginx/cjexplorer.conf.template routes on
 RUN_TIMEOUT_S = 30.0
 #: The two functions whose stages make each session's signature (36 combinations for up to 36 sessions).
@@ -201,6 +202,7 @@ class WorkshopReport:
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     figures: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    runs: int = 0  # every script run checked (opening, signature moves, timed changes, reconnections)
     reconnect: bool = False  # a dropped websocket is reopened (failover) instead of counted as an error
     killed_at: float | None = None  # perf_counter() when a replica was killed (bench/failover.py)
     disconnects: int = 0
@@ -256,6 +258,7 @@ class Participant:
         slider with the scenario as it was before this run's edit (the browser shows the value the user set)."""
         me = f"session {self.index} ({self.origin}), {what}"
         report = self.report
+        report.runs += 1
         if result.status != ForwardMsg.FINISHED_SUCCESSFULLY:
             report.errors.append(f"{me}: script finished with status {result.status}")
         for problem in result.exceptions + result.errors:
@@ -288,8 +291,8 @@ class Participant:
         self.expected[position] = str(stage_index)
         try:
             new = await self.session.rerun()
-        except DROPPED:
-            if not self.report.reconnect:
+        except DROPPED as exc:
+            if isinstance(exc, TimeoutError) or not self.report.reconnect:
                 raise
             return await self._recover()
         self._check(new, f"after {function} -> {STAGE_KEYS[stage_index]}", (position, before))
@@ -327,8 +330,8 @@ class Participant:
                 await self.session.reconnect()
                 result = await self.session.rerun()
                 break
-            except DROPPED:
-                if time.perf_counter() - dropped > RECOVERY_GIVE_UP_S:
+            except DROPPED as exc:
+                if isinstance(exc, TimeoutError) or time.perf_counter() - dropped > RECOVERY_GIVE_UP_S:
                     raise
                 await asyncio.sleep(delay)  # back off as the frontend does
                 delay = min(2 * delay, 2.0)
@@ -343,8 +346,8 @@ class Participant:
             try:
                 await self.session.open()
                 result = await self.session.rerun()
-            except DROPPED:
-                if not self.report.reconnect:
+            except DROPPED as exc:
+                if isinstance(exc, TimeoutError) or not self.report.reconnect:
                     raise
                 result = await self._recover()
             else:
@@ -416,7 +419,12 @@ def summary_lines(report: WorkshopReport) -> list[str]:
 # --- Through nginx: the same workshop against 1, 2, ... replicas in one run (deploy/serve.py) -------------------
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-REPLICAS_START, REPLICAS_END = "<!-- bench/ws_load.py replicas: start -->", "<!-- bench/ws_load.py replicas: end -->"
+
+
+def replicas_markers(think: tuple[float, float]) -> tuple[str, str]:
+    """Section markers in bench/RESULTS.md: one section per pace, so a workshop pace and a calmer one coexist."""
+    tag = f"bench/ws_load.py replicas, think {think[0]:g}-{think[1]:g} s"
+    return f"<!-- {tag}: start -->", f"<!-- {tag}: end -->"
 TARGET_P95_S = 1.0  # issue 16: 30 sessions through nginx with 2 replicas on the 2-core machine
 
 
@@ -476,6 +484,12 @@ class ReplicaRun:
     peak_connections: list[int]  # most nginx -> replica connections seen at once, per replica
     load_before: float
     load_after: float
+    wall_s: float
+
+    @property
+    def cpu_per_run_s(self) -> float:
+        """Replica CPU seconds per script run: what one change costs the servers, whatever the contention."""
+        return sum(self.cpu) * self.wall_s / max(self.report.runs, 1)
 
 
 def run_through_nginx(replicas: int, sessions: int, duration_s: float, think: tuple[float, float], ramp_s: float,
@@ -505,7 +519,7 @@ def run_through_nginx(replicas: int, sessions: int, duration_s: float, think: tu
         nginx1 = cpu_seconds(rs.nginx.pid) + sum(cpu_seconds(c) for c in _children(rs.nginx.pid))
     generator = (self1.ru_utime + self1.ru_stime - self0.ru_utime - self0.ru_stime) / wall
     return ReplicaRun(replicas, report, cpu, (nginx1 - nginx0) / wall, generator, peak, load_before,
-                      os.getloadavg()[0])
+                      os.getloadavg()[0], wall)
 
 
 async def warm_up(urls: list[str]) -> None:
@@ -538,9 +552,11 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
                             text=True).stdout.strip()
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     ms = 1000
+    start, end = replicas_markers(think)
     lines = [
-        REPLICAS_START,
-        "## Workshop through nginx: 1 and 2 replicas side by side (bench/ws_load.py --replicas)",
+        start,
+        f"## Through nginx: 1 and 2 replicas side by side, a change every {think[0]:g}–{think[1]:g} s "
+        "(bench/ws_load.py --replicas)",
         "",
         f"{now} · commit {commit} · {machine_line()}",
         "",
@@ -551,9 +567,9 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
         f"Target (issue 16): with 2 replicas, p95 ≤ {TARGET_P95_S:.1f} s, no errors, no leaks.",
         "",
         "| replicas | changes | change → run finished, median | p95 | max | open link, median | errors | "
-        "isolation failures | replica CPU (cores each) | nginx CPU | load generator CPU | connections per replica "
-        "(peak) | load avg before → after |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |",
+        "isolation failures | replica CPU (cores each) | CPU per script run | nginx CPU | load generator CPU | "
+        "connections per replica (peak) | load avg before → after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- |",
     ]
     for run in runs:
         r = run.report
@@ -562,6 +578,7 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
             f"{percentile(r.finished_s, 95) * ms:.0f} ms | {max(r.finished_s, default=0) * ms:.0f} ms | "
             f"{statistics.median(r.open_s) * ms if r.open_s else float('nan'):.0f} ms | {len(r.errors)} | "
             f"{len(r.leaks) + len(r.inconsistent())} | {' + '.join(f'{c:.2f}' for c in run.cpu)} | "
+            f"{run.cpu_per_run_s * ms:.0f} ms | "
             f"{run.nginx_cpu:.2f} | {run.generator_cpu:.2f} | {' / '.join(map(str, run.peak_connections))} | "
             f"{run.load_before:.2f} → {run.load_after:.2f} |")
     two = next((run for run in runs if run.replicas == 2), None)
@@ -574,7 +591,7 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
     for run in runs:
         for line in summary_lines(run.report)[5:]:
             lines.append(f"- {run.replicas} replica(s): {line.strip()}")
-    lines.append(REPLICAS_END)
+    lines.append(end)
     return "\n".join(lines)
 
 
@@ -609,13 +626,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {n} replica(s) behind nginx", flush=True)
             run = run_through_nginx(n, args.sessions, args.duration, tuple(args.think), args.ramp)
             print("\n".join(summary_lines(run.report)), flush=True)
-            print(f"replica CPU {[round(c, 2) for c in run.cpu]} cores, nginx {run.nginx_cpu:.2f}, "
+            print(f"replica CPU {[round(c, 2) for c in run.cpu]} cores ({run.cpu_per_run_s:.2f} s a run over "
+                  f"{run.report.runs} runs), nginx {run.nginx_cpu:.2f}, "
                   f"load generator {run.generator_cpu:.2f}, peak connections {run.peak_connections}", flush=True)
             runs.append(run)
         section = replicas_section(runs, args.sessions, args.duration, tuple(args.think))
         print(section)
         if args.write:
-            write_section(section, REPLICAS_START, REPLICAS_END)
+            write_section(section, *replicas_markers(tuple(args.think)))
         return 1 if any(r.report.errors or r.report.leaks or r.report.inconsistent() for r in runs) else 0
     if not args.url:
         print("bench/ws_load.py is the load generator used by bench/browser.py (which starts its own server).\n"
