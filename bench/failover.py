@@ -196,7 +196,9 @@ def section(result: dict, sessions: int, duration_s: float) -> str:
         f"alone with everyone): change → run finished median {percentile(report.finished_s, 50) * 1000:.0f} ms, "
         f"p95 {percentile(report.finished_s, 95) * 1000:.0f} ms, {report.interactions} changes.",
     ]
-    lines += [f"- {line.strip()}" for line in summary_lines(report)[5:]]
+    details = summary_lines(report)[5:]
+    lines += [f"- {line.strip()}" for line in details[:5]]
+    lines += [f"- … {len(details) - 5} more lines like these"] if len(details) > 5 else []
     lines += [f"- save problem: {p}" for p in result["save_problems"]]
     lines += [f"- missing after the kill: {t}" for t in result["missing"]]
     lines.append(end)

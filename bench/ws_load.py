@@ -589,8 +589,10 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
                       f"failures {len(two.report.leaks) + len(two.report.inconsistent())}: "
                       f"**{'met' if ok else 'missed'}**."]
     for run in runs:
-        for line in summary_lines(run.report)[5:]:
-            lines.append(f"- {run.replicas} replica(s): {line.strip()}")
+        details = summary_lines(run.report)[5:]
+        lines += [f"- {run.replicas} replica(s): {line.strip()}" for line in details[:3]]
+        if len(details) > 3:
+            lines.append(f"- {run.replicas} replica(s): … {len(details) - 3} more lines like these")
     lines.append(end)
     return "\n".join(lines)
 

@@ -125,12 +125,15 @@ def test_people_are_spread_over_the_replicas(nginx_page: Callable[..., Page], re
     routes: dict[str, str] = {}
     for _ in range(20):
         with urllib.request.urlopen(f"{replica_set.url}/") as response:
-            cookie = response.headers["Set-Cookie"]
+            cookies = response.headers.get_all("Set-Cookie") or []
             response.read()
-        route = re.match(rf"{ROUTE_COOKIE}=(\w+);", cookie)[1]
-        deadline = time.monotonic() + 5
+        found = [m[1] for c in cookies if (m := re.match(rf"{ROUTE_COOKIE}=(\w+);", c))]
+        assert len(found) == 1, f"nginx must set one {ROUTE_COOKIE} cookie on a first visit: {cookies}"
+        route = found[0]
+        deadline = time.monotonic() + 10
         while not (upstreams := served_by(replica_set, route)) and time.monotonic() < deadline:
             time.sleep(0.05)  # poll: nginx writes the log line as it finishes the request
+        assert upstreams, f"no access-log line for route {route}"
         routes[route] = upstreams[0]
     by_replica = {upstream: route for route, upstream in routes.items()}
     assert len(by_replica) == len(replica_set.members), f"every visitor reached the same replica: {routes}"
