@@ -61,7 +61,8 @@ def _style(presenter: bool, height: int | None = None) -> dict:
     size = FONT_SIZE_PRESENTER if presenter else FONT_SIZE
     config = {
         "axis": {"labelFontSize": size, "titleFontSize": size, "labelLimit": 320},
-        "axisY": {"labelOverlap": False},
+        # a few ticks, the first and last labels level with their ticks (not pushed inwards beside the next one)
+        "axisY": {"labelOverlap": False, "tickCount": 6, "labelFlush": False},
         "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom", "labelLimit": 0,
                    "symbolStrokeWidth": 3},
         "title": {"fontSize": size + 3, "anchor": "start", "subtitleFontSize": size - 1, "subtitleColor": "#333333"},
@@ -226,8 +227,9 @@ def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False, title: s
     number = _headline_axis(unit)
     domain = [STAGE_SHORT[s] for s in STAGE_KEYS]
     x = alt.X("Stage:N", scale=alt.Scale(domain=domain), title=None,
-              axis=alt.Axis(labelAngle=-40 if not presenter else -30, labelOverlap=False, labelLimit=0,
-                            labelAlign="right"))
+              # side by side (a third of the screen) the names slant; full width in Presenter mode they stand level
+              axis=alt.Axis(labelAngle=0 if presenter else -40, labelOverlap=False, labelLimit=0,
+                            labelAlign="center" if presenter else "right"))
     y_axis = _axis(number, minExtent=64, maxExtent=64, labelLimit=60)
     tip = number[0]
     points = alt.Chart(data).mark_point(filled=True, size=500 if presenter else 200, opacity=1).encode(

@@ -169,7 +169,7 @@ with tab_sweep:
     table = table.loc[list(TABLE_KEYS)]
     shown = as_text(table, TABLE_KEYS)
     shown.index = [HEADLINE[k][0] for k in TABLE_KEYS]
-    st.dataframe(shown, width="stretch")
+    st.table(shown)  # every stage in view at 1366: the cells wrap instead of scrolling off to the right
 
 with tab_lottery:
     lottery = postcode_view(sc)

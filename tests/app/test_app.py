@@ -203,7 +203,7 @@ def test_sweep_shows_every_stage_for_the_chosen_function(make_app):
     at.switch_page(view("compare")).run()
     next(s for s in at.selectbox if s.label == "Function to sweep").set_value("custody_budget").run()
     stages = ["National (today)", "Co-design", "Co-investment", "Co-commissioning", "Devolved budget", "Full transfer"]
-    table = next(d.value for d in at.dataframe if list(d.value.columns) == stages)
+    table = next(t.value for t in at.table if list(t.value.columns) == stages)
     expected = sweep(at.session_state["cj_scenario"], "custody_budget", draws=DRAWS, seed=SEED)
     for key in ("reoffences_avoided", "npv_gbp_m", "chance_npv_negative", "chance_more_reoffences"):
         rows = expected[expected.key == key]
