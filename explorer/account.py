@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import auth, rooms, saving
+from explorer import auth, resume, rooms, saving
 
 #: A name longer than this is cut with an ellipsis where it is shown.
 _NAME_CHARS = 80
@@ -31,9 +31,11 @@ def draw() -> None:
     if who is None:
         st.caption(NOT_SIGNED_IN)
         st.button("Sign in", on_click=st.login, width="stretch", type="primary",
-                  help="Sign in with your organisation's account; you come back to the start page.")
+                  help="Sign in with your organisation's account; you come back to this view.")
         rooms.draw_signed_out_invite()
+        resume.remember_view()
         return
+    resume.return_to_view()
     signed_in, sign_out = st.columns([3, 2], vertical_alignment="center")
     signed_in.markdown(f"Signed in as **{md_text(who.name)}**")
     sign_out.button("Sign out", on_click=st.logout, width="stretch")

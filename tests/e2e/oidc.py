@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import oidc_provider_mock
 import werkzeug.serving
@@ -98,11 +99,17 @@ def answer_provider_assets(page: Page) -> None:
 
 
 def sign_in(page: Page, user: TestUser, timeout: float = TIMEOUT_MS) -> None:
-    """Press the sidebar's Sign in, choose `user` on the provider's page, and wait until the app names them."""
+    """Press the sidebar's Sign in, choose `user` on the provider's page, and wait until the app names them.
+
+    Signing in lands on the start page, which sends the browser back to the view it left (explorer/resume.py):
+    wait for that address before waiting for the app.
+    """
+    view = urlsplit(page.url)
     sidebar = page.locator(SIDEBAR)
     sidebar.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/oauth2/authorize"), timeout=timeout)
     page.get_by_role("button", name=user.sub, exact=True).click()
+    page.wait_for_url(lambda url: urlsplit(url)[2:4] == view[2:4], timeout=timeout)
     expect(sidebar).to_contain_text(f"Signed in as {user.name}", timeout=timeout)
     wait_idle(page, timeout)
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import AppServer, PageGuard, serve
-from tests.e2e.helpers import SIDEBAR, go_to, open_app, wait_idle
+from tests.e2e.helpers import SIDEBAR, go_to, open_app, press_on_slider, stage_slider, wait_idle
 from tests.e2e.oidc import ALICE, BOB, answer_provider_assets, run_provider, sign_in, sign_out, write_secrets
 
 pytestmark = pytest.mark.e2e
@@ -54,12 +54,17 @@ def person_page(browser: Browser, browser_context_args: dict,
             context.close()
 
 
-def test_sign_in_shows_the_name_and_sign_out_ends_it(person_page: Callable[[], Page]) -> None:
+def test_sign_in_keeps_the_view_shows_the_name_and_sign_out_ends_it(person_page: Callable[[], Page]) -> None:
     page = person_page()
     open_app(page, "/")
     sidebar = page.locator(SIDEBAR)
     expect(sidebar).to_contain_text("You can explore the built-in scenarios without signing in")
-    sign_in(page, ALICE)
+    moved_to = press_on_slider(page, "Substance misuse")  # an edit made before signing in
+    expect(page).to_have_url(re.compile(r"[?&]p=\d+"))
+    wait_idle(page)
+    sign_in(page, ALICE)  # the sign-in lands on the start page, which sends the browser back to the edited view
+    assert stage_slider(page, "Substance misuse").get_attribute("aria-valuetext") == moved_to
+    assert "cj_return=" not in page.evaluate("document.cookie"), "the remembered view is used once"
     expect(sidebar).not_to_contain_text("without signing in")
     expect(sidebar.get_by_role("button", name="Sign in")).to_have_count(0)
     sign_out(page)
