@@ -61,9 +61,16 @@ def _version(row: Any) -> Version:
                    saved_by=row.saved_by, yaml=row.yaml, restored_from=row.restored_from)
 
 
+#: The columns a ScenarioInfo is built from, in its fields' order (positional: a library lists many rows).
+_INFO = (scenarios.c.id, scenarios.c.title, scenarios.c.owner, scenarios.c.room, scenarios.c.latest,
+         scenarios.c.updated_at, scenarios.c.updated_by, scenarios.c.legacy_stem)
+
+
 def _info(row: Any) -> ScenarioInfo:
-    return ScenarioInfo(id=row.id, title=row.title, owner=row.owner, room=row.room, latest=row.latest,
-                        updated_at=_aware(row.updated_at), updated_by=row.updated_by, legacy_stem=row.legacy_stem)
+    sid, title, owner, room, latest, updated_at, updated_by, stem = row
+    if updated_at.tzinfo is None:
+        updated_at = updated_at.replace(tzinfo=UTC)
+    return ScenarioInfo(sid, title, owner, room, latest, updated_at, updated_by, stem)
 
 
 def _title(scenario: Scenario) -> str:
@@ -149,14 +156,15 @@ class ScenarioStore:
     def list(self, viewer: Viewer) -> list[ScenarioInfo]:
         """The scenarios the viewer may see, most recently saved first."""
         with self._read() as conn:
-            rows = conn.execute(select(scenarios).where(self._visible(viewer))
-                                .order_by(scenarios.c.updated_at.desc(), scenarios.c.id))
+            rows = conn.execute(select(*_INFO).where(self._visible(viewer))
+                                .order_by(scenarios.c.updated_at.desc(), scenarios.c.id)).all()
             return [_info(r) for r in rows]
 
     def info(self, viewer: Viewer, scenario_id: str) -> ScenarioInfo:
         """One scenario's library entry (NotFound if the viewer may not see it)."""
         with self._read() as conn:
-            return _info(self._row(conn, viewer, scenario_id))
+            row = self._row(conn, viewer, scenario_id)
+            return _info(tuple(getattr(row, c.name) for c in _INFO))
 
     def latest(self, viewer: Viewer, scenario_id: str) -> Version:
         """The newest version of a scenario."""
@@ -181,8 +189,8 @@ class ScenarioStore:
     def find_legacy(self, viewer: Viewer, stem: str) -> ScenarioInfo:
         """The scenario imported from the old file ``<stem>.yaml`` (what an old ``user:<stem>`` link names)."""
         with self._read() as conn:
-            row = conn.execute(select(scenarios).where(and_(scenarios.c.legacy_stem == str(stem),
-                                                            self._visible(viewer)))).first()
+            row = conn.execute(select(*_INFO).where(and_(scenarios.c.legacy_stem == str(stem),
+                                                         self._visible(viewer)))).first()
             if row is None:
                 raise NotFound(f"no saved scenario {str(stem)[:40]!r}")
             return _info(row)
