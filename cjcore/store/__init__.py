@@ -218,7 +218,7 @@ def open_store(url: str | None = None, *, legacy_dir: Path | None | _Default = _
         return _read_only(url, folder, reason)
     if folder is not None:
         try:
-            store.import_legacy(legacy_scenarios(folder))
+            store.import_legacy(legacy_scenarios(folder, skip=store.legacy_stems()))
         except Exception as exc:  # noqa: BLE001 - old files must never stop the app from opening
             log.warning("old scenario files not imported: %s", exc)
     return store

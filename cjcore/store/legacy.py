@@ -47,31 +47,45 @@ def _read(path: Path) -> Scenario | None:
         return None
 
 
-def legacy_scenarios(folder: Path) -> dict[str, list[LegacyVersion]]:
-    """Every old scenario file in a folder, by stem, with its versions oldest first (the current file last).
+def legacy_files(folder: Path) -> dict[str, list[Path]]:
+    """Every old scenario file in a folder, by stem: its kept versions oldest first, the current file last.
 
-    Files that are not valid scenarios are left out (and logged); a stem with no valid version is left out.
-    Missing or unreadable folders give nothing.
+    Nothing is parsed here (a restart must not reread files imported long ago). Missing or unreadable folders
+    give nothing.
     """
-    found: dict[str, list[LegacyVersion]] = {}
+    found: dict[str, list[Path]] = {}
     try:
         files = sorted(p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith(".") and p.is_file())
     except OSError:
         return found
     for current in files:
-        stem = current.stem
-        kept_dir = folder / HISTORY_DIR / stem
+        kept_dir = folder / HISTORY_DIR / current.stem
         try:
             kept = sorted(kept_dir.glob(f"*{SUFFIX}")) if kept_dir.is_dir() else []
-            dated = [(_stamp(p), p) for p in kept]
-            dated.append((datetime.fromtimestamp(current.stat().st_mtime, UTC), current))
+        except OSError:
+            kept = []
+        found[current.stem] = [*kept, current]  # the stamps in the names sort in time order
+    return found
+
+
+def read_versions(paths: list[Path]) -> list[LegacyVersion]:
+    """The valid scenarios among one stem's files, oldest first; invalid or unreadable files are left out."""
+    out: list[LegacyVersion] = []
+    for i, path in enumerate(paths):
+        try:
+            when = _stamp(path) if i < len(paths) - 1 else datetime.fromtimestamp(path.stat().st_mtime, UTC)
         except OSError:
             continue
-        out: list[LegacyVersion] = []
-        for when, path in dated:  # oldest first: the stamps sort in time order, the current file is newest
-            scenario = _read(path)
-            if scenario is not None:
-                out.append(LegacyVersion(when, scenario.name, dump_scenario(scenario)))
-        if out:
-            found[stem] = out
-    return found
+        scenario = _read(path)
+        if scenario is not None:
+            out.append(LegacyVersion(when, scenario.name, dump_scenario(scenario)))
+    return out
+
+
+def legacy_scenarios(folder: Path, skip: frozenset[str] = frozenset()) -> dict[str, list[LegacyVersion]]:
+    """Every old scenario in a folder not in ``skip``, by stem, with its valid versions oldest first.
+
+    A stem with no valid version is left out.
+    """
+    found = {stem: read_versions(paths) for stem, paths in legacy_files(folder).items() if stem not in skip}
+    return {stem: versions for stem, versions in found.items() if versions}

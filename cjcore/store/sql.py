@@ -326,6 +326,12 @@ class ScenarioStore:
                 continue
         return done
 
+    def legacy_stems(self) -> frozenset[str]:
+        """The stems of the old scenario files already imported."""
+        with self._read() as conn:
+            rows = conn.execute(select(scenarios.c.legacy_stem).where(scenarios.c.legacy_stem.is_not(None)))
+            return frozenset(r[0] for r in rows)
+
     def probe_write(self) -> None:
         """Prove the database takes a write now (raises the driver's error if not)."""
         with self._engine.connect() as conn:
