@@ -12,7 +12,8 @@ scenario store of their own:
    change every 2–4 s), each with its own sticky-session cookie, so about half live on each replica.
 3. At `--kill-at` seconds the replica holding the most connections is killed with SIGKILL (a crash, not a
    shutdown). A participant whose websocket drops does what the Streamlit frontend does: opens a new one with the
-   same cookie (nginx skips the dead replica) and asks for its page with the URL it shows, no widget values. The
+   cookie (nginx skips the dead replica and re-points the cookie to the one that answered) and asks for its page
+   with the URL it shows, no widget values. The
    view must come back from the URL alone: the same stage controls, the same share link, and the Reoffences
    figure every other session shows for that scenario. Recovery time is counted from the kill.
 4. After the workshop a new visitor opens the Scenarios view (on the survivor) and every title saved in step 1
@@ -62,13 +63,9 @@ SAVE_TITLE_LABEL = "Save as"  # the Scenarios view's title box and button (pages
 SAVE_BUTTON_LABEL = "Save as new scenario"
 
 
-def _route() -> str:
-    return secrets.token_hex(16)
-
-
 async def save_scenario(url: str, origin: str, title: str) -> str | None:
     """Save the scenario `origin` under `title` through the app; return a problem, or None when the app confirmed."""
-    session = Session(url, f"s={origin}", route=_route(), page_name=SCENARIOS_PAGE)
+    session = Session(url, f"s={origin}", page_name=SCENARIOS_PAGE)
     await session.open()
     try:
         page = await session.rerun()
@@ -89,7 +86,7 @@ async def save_scenario(url: str, origin: str, title: str) -> str | None:
 
 async def library(url: str) -> str:
     """Everything the Scenarios view's library shows to a new visitor."""
-    session = Session(url, "", route=_route(), page_name=SCENARIOS_PAGE)
+    session = Session(url, "", page_name=SCENARIOS_PAGE)
     await session.open()
     try:
         page = await session.rerun()

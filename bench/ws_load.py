@@ -11,8 +11,9 @@ server that is already running, e.g. the one a workshop room will use:
 
     .venv/bin/python bench/ws_load.py --url http://127.0.0.1:8501 --sessions 30 --duration 60
 
-Through nginx in front of several replicas (deploy/serve.py), each session carries its own random `cjroute`
-cookie, so sessions spread over the replicas as browsers do. One run with 1 and then 2 replicas, each fresh:
+Through nginx in front of several replicas (deploy/serve.py), each session first asks nginx for its `cjroute`
+cookie, as a browser's first request does (nginx names the least busy replica), and opens its websocket with it,
+so sessions spread over the replicas as browsers do. One run with 1 and then 2 replicas, each fresh:
 
     .venv/bin/python bench/ws_load.py --replicas 1 2 --sessions 30 --duration 60 --write
 
@@ -33,6 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,21 +87,36 @@ class RunResult:
 class Session:
     """One browser tab's worth of Streamlit session, over a websocket."""
 
-    def __init__(self, base_url: str, query_string: str = "", route: str | None = None, page_name: str = "") -> None:
+    def __init__(self, base_url: str, query_string: str = "", route: str | None = "", page_name: str = "") -> None:
         parts = urlsplit(base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         self.ws_url = f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
         self.query_string = query_string
         self.page_name = page_name  # the page's URL path (e.g. "scenarios"); "" is the default page
         self.page_hash = ""
-        self.route = route  # nginx's sticky-session cookie: the same value always reaches the same replica
+        # nginx's sticky-session cookie (the replica holding the session); None: never ask nginx for one
+        self.route = route
         self.widgets: dict[str, WidgetState] = {}
         self._ws: websockets.ClientConnection | None = None
 
     async def open(self) -> None:
+        if self.route is not None:  # through nginx: ask first, as the frontend does, and keep the cookie it sets
+            self.route = await asyncio.to_thread(self._routed_health_check)
         headers = {"Cookie": f"{ROUTE_COOKIE}={self.route}"} if self.route else None
         self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
                                             open_timeout=RUN_TIMEOUT_S, additional_headers=headers)
+
+    def _routed_health_check(self) -> str:
+        """GET /_stcore/health with the route cookie; return the cookie nginx sets (or the one we have)."""
+        url = self.ws_url.replace("ws", "http", 1).removesuffix("/stream") + "/health"
+        headers = {"Cookie": f"{ROUTE_COOKIE}={self.route}"} if self.route else {}
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=RUN_TIMEOUT_S) as response:
+            response.read()
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = cookie.partition("=")
+                if name == ROUTE_COOKIE:
+                    return rest.split(";", 1)[0]
+        return self.route or ""
 
     async def reconnect(self) -> None:
         """A new websocket (a new server session) for the same browser: same cookie, same URL, no widget values.
@@ -248,8 +265,8 @@ class Participant:
 
     def __init__(self, index: int, base_url: str, origin: str, report: WorkshopReport, rng: random.Random) -> None:
         self.index, self.origin, self.report, self.rng = index, origin, report, rng
-        # A browser of its own: its own random sticky-session cookie, as nginx would have given it.
-        self.session = Session(base_url, f"s={origin}", route=f"{random.Random(index).getrandbits(128):032x}")
+        # A browser of its own: nginx gives it a cookie naming its replica on its first request.
+        self.session = Session(base_url, f"s={origin}")
         self.origin_digits = origin_digits(origin)
         self.expected = list(self.origin_digits)
 
@@ -561,8 +578,8 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
         f"{now} · commit {commit} · {machine_line()}",
         "",
         f"{sessions} websocket sessions (bench/ws_load.py, Streamlit's own protocol) for {duration_s:.0f} s each, "
-        f"a pause of {think[0]:g}–{think[1]:g} s between changes, every session with its own random `cjroute` "
-        "cookie, all through nginx (deploy/serve.py: the config `make serve` runs). Each replica count gets a "
+        f"a pause of {think[0]:g}–{think[1]:g} s between changes, every session with the `cjroute` cookie nginx "
+        "gave it, all through nginx (deploy/serve.py: the config `make serve` runs). Each replica count gets a "
         "fresh set, each replica opened once directly before the room arrives (warm-up, not timed). "
         f"Target (issue 16): with 2 replicas, p95 ≤ {TARGET_P95_S:.1f} s, no errors, no leaks.",
         "",

@@ -7,10 +7,11 @@
 One Python process runs the app's scripts one at a time under its GIL; several processes use several cores.
 Streamlit keeps a person's session in the process their websocket reached, so nginx must send every request of
 one browser to the same replica: the site file (deploy/nginx/cjexplorer.conf.template) does that with a cookie
-and a consistent hash. This script renders that site into a private nginx configuration under a run folder
-(`.run/` by default: config, pid, logs, temp paths), so the system's nginx service is never touched, starts the
-replicas on internal ports (127.0.0.1 only), waits for each one's /_stcore/health, starts nginx in the
-foreground, and watches them: a replica that dies is started again (nginx skips it meanwhile). Ctrl+C stops all.
+naming the replica that holds the session. This script renders that site into a private nginx configuration under
+a run folder (`.run/` by default: config, pid, logs, temp paths), so the system's nginx service is never
+touched, starts the replicas on internal ports (127.0.0.1 only), waits for each one's /_stcore/health,
+starts nginx in the foreground, and watches them: a replica that dies is started again (nginx skips it meanwhile).
+Ctrl+C stops all.
 
 Every replica gets the same environment, so they share one scenario store (CJ_DATABASE_URL, or the default
 SQLite file, or CJ_SCENARIO_DIR before the store existed) and one cookie secret (Streamlit signs its session and
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -46,11 +48,24 @@ FAIL_TIMEOUT_S = 10
 
 
 def render_site(ports: Sequence[int], listen: str = "8501", server_name: str = "_", host: str = "127.0.0.1") -> str:
-    """The nginx site file for replicas on `host:port` for each port, answering on `listen` (nginx syntax)."""
-    servers = "\n".join(f"    server {host}:{port} max_fails=1 fail_timeout={FAIL_TIMEOUT_S}s;" for port in ports)
+    """The nginx site file for replicas on `host:port` for each port, answering on `listen` (nginx syntax).
+
+    Replica i is named `r<i>` in the `cjroute` cookie. Its upstream group has it as the primary and every other
+    replica as a backup; `cjexplorer_new` (least busy first) takes browsers without a cookie.
+    """
+    servers = [f"{host}:{port}" for port in ports]
+    check = f"max_fails=1 fail_timeout={FAIL_TIMEOUT_S}s"
+    pools = "\n".join(f"    r{i} cjexplorer_r{i};" for i in range(len(servers)))
+    served = "\n".join(f'    "~(^|, ){re.escape(server)}$" r{i};' for i, server in enumerate(servers))
+    blocks = ["upstream cjexplorer_new {", "    least_conn;", *(f"    server {s} {check};" for s in servers),
+              "    keepalive 16;", "}"]
+    for i, primary in enumerate(servers):
+        blocks += ["", f"upstream cjexplorer_r{i} {{", f"    server {primary} {check};",
+                   *(f"    server {s} backup;" for s in servers if s != primary), "    keepalive 16;", "}"]
     listens = "\n".join(f"    listen {item.strip()};" for item in listen.split(",") if item.strip())
     text = SITE_TEMPLATE.read_text(encoding="utf-8")
-    for marker, value in (("@UPSTREAM_SERVERS@", servers), ("@LISTEN@", listens), ("@SERVER_NAME@", server_name)):
+    for marker, value in (("@ROUTE_POOLS@", pools), ("@SERVED_ROUTES@", served), ("@UPSTREAMS@", "\n".join(blocks)),
+                          ("@LISTEN@", listens), ("@SERVER_NAME@", server_name)):
         if marker not in text:
             raise ValueError(f"{SITE_TEMPLATE.name} lost its {marker} marker")
         text = text.replace(marker, value)
@@ -64,7 +79,7 @@ def render_main(site: str, run_dir: Path, worker_processes: int = 1) -> str:
     the app (responses are not spooled; upload bodies fit in memory), so workers need no writable folder.
     """
     log_format = ('$remote_addr [$time_local] "$request" $status $body_bytes_sent $request_time '
-                  'upstream=$upstream_addr route=$cjexplorer_route')
+                  'upstream=$upstream_addr route=$cookie_cjroute')
     temp = {name: run_dir / "nginx" / "temp" / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
     lines = [
         "# Written by deploy/serve.py for a private nginx (not the system service); regenerated on every start.",

@@ -2,8 +2,8 @@
 
 The `replica_set` fixture (tests/e2e/conftest.py) starts what `make serve` starts: two Streamlit replicas and
 Debian's nginx in front, on free ports, with a scenario store of their own. Every browser here opens the app
-through nginx only. nginx logs each request with the replica that served it and the browser's `cjroute`
-cookie, which is how the tests see where a browser's requests went.
+through nginx only. nginx names the replica holding a browser's session in its `cjroute` cookie (r0, r1) and
+logs each request with that cookie and the replica that answered, which is how the tests see where requests went.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from cjcore.vocab import FUNCTION, STAGE
@@ -24,7 +25,10 @@ from tests.e2e import test_workshop_flow as flow
 from tests.e2e.conftest import PageGuard
 from tests.e2e.helpers import (
     APP_IDLE,
+    EXCEPTION,
     REOFFENCES,
+    download,
+    go_to,
     metric_value,
     open_app,
     press_on_slider,
@@ -42,7 +46,7 @@ _LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .
 
 
 def served_by(replica_set: ReplicaSet, route: str, path_prefix: str = "") -> list[str]:
-    """The replica addresses that answered this browser's requests (in log order), optionally only for a path."""
+    """The replica addresses that answered requests carrying this cookie (in log order), optionally for one path."""
     upstreams = []
     for line in replica_set.access_log.read_text().splitlines():
         match = _LOG_LINE.search(line)
@@ -53,15 +57,16 @@ def served_by(replica_set: ReplicaSet, route: str, path_prefix: str = "") -> lis
 
 
 def route_of(context: BrowserContext) -> str:
-    """The browser's sticky-session cookie, set by nginx on its first response."""
+    """The browser's sticky-session cookie: the name of the replica holding its session."""
     values = [c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE]
     assert len(values) == 1, f"nginx set no {ROUTE_COOKIE} cookie: {context.cookies()}"
     return values[0]
 
 
-def replica_index(replica_set: ReplicaSet, upstream: str) -> int:
-    """Which member of the set listens at this upstream address."""
-    return next(r.index for r in replica_set.members if upstream.endswith(f":{r.port}"))
+def address(replica_set: ReplicaSet, route: str) -> str:
+    """The address of the replica a cookie value (r0, r1, ...) names."""
+    assert re.fullmatch(r"r\d+", route), route
+    return f"127.0.0.1:{replica_set.members[int(route[1:])].port}"
 
 
 @pytest.fixture
@@ -93,7 +98,9 @@ def test_generated_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
     checked = check_config(conf, tmp_path)
     assert checked.returncode == 0, checked.stderr
     # A broken site must be refused, so the check above means something.
-    conf.write_text(render_main(site.replace("hash $cjexplorer_route consistent;", "hash;"), tmp_path))
+    broken = site.replace("least_conn;", "least_conn 1;")
+    assert broken != site
+    conf.write_text(render_main(broken, tmp_path))
     assert check_config(conf, tmp_path).returncode != 0
 
 
@@ -113,34 +120,28 @@ def test_workshop_flow_through_nginx_stays_on_one_replica(
     for page in [facilitator, *visitors]:
         route = route_of(page.context)
         upstreams = served_by(replica_set, route)
-        assert len(upstreams) > 10, f"too few requests logged for route {route}: {upstreams}"
-        assert len(set(upstreams)) == 1, f"one browser's requests reached several replicas: {sorted(set(upstreams))}"
+        assert len(upstreams) > 10, f"too few requests logged with cookie {route}: {upstreams}"
+        assert set(upstreams) == {address(replica_set, route)}, f"requests with cookie {route} reached {upstreams}"
     # The visitor's upload (a PUT to the replica holding its session) went through nginx and was accepted.
     uploads = [line for line in replica_set.access_log.read_text().splitlines() if "/_stcore/upload_file/" in line]
     assert uploads and all(_LOG_LINE.search(line)["status"] in ("200", "204") for line in uploads), uploads
 
 
 def test_people_are_spread_over_the_replicas(nginx_page: Callable[..., Page], replica_set: ReplicaSet) -> None:
-    # New visitors (no cookie yet) get a random route; over 20 of them both replicas must be chosen.
-    routes: dict[str, str] = {}
-    for _ in range(20):
+    # New visitors (no cookie yet) go to the least busy replica, which their first response names in the cookie.
+    named = set()
+    for _ in range(10):
         with urllib.request.urlopen(f"{replica_set.url}/") as response:
             cookies = response.headers.get_all("Set-Cookie") or []
             response.read()
         found = [m[1] for c in cookies if (m := re.match(rf"{ROUTE_COOKIE}=(\w+);", c))]
         assert len(found) == 1, f"nginx must set one {ROUTE_COOKIE} cookie on a first visit: {cookies}"
-        route = found[0]
-        deadline = time.monotonic() + 10
-        while not (upstreams := served_by(replica_set, route)) and time.monotonic() < deadline:
-            time.sleep(0.05)  # poll: nginx writes the log line as it finishes the request
-        assert upstreams, f"no access-log line for route {route}"
-        routes[route] = upstreams[0]
-    by_replica = {upstream: route for route, upstream in routes.items()}
-    assert len(by_replica) == len(replica_set.members), f"every visitor reached the same replica: {routes}"
+        named.add(found[0])
+    assert named == {f"r{i}" for i in range(len(replica_set.members))}, f"new visitors were sent only to {named}"
 
-    # A browser carrying each of those cookies works on its replica, and only there.
+    # A browser carrying each cookie works on the replica it names, and only there.
     host = urlsplit(replica_set.url).hostname
-    for upstream, route in by_replica.items():
+    for route in sorted(named):
         page = nginx_page()
         page.context.add_cookies([{"name": ROUTE_COOKIE, "value": route, "domain": host, "path": "/"}])
         open_app(page, flow.SHARE_LINK)
@@ -149,7 +150,8 @@ def test_people_are_spread_over_the_replicas(nginx_page: Callable[..., Page], re
         press_on_slider(page, FUNCTION[flow.EDITED_FUNCTION].label)
         expect(reoffences).not_to_have_text(start)
         wait_idle(page)
-        assert set(served_by(replica_set, route)) == {upstream}
+        assert route_of(page.context) == route
+        assert set(served_by(replica_set, route)) == {address(replica_set, route)}
 
 
 def test_page_comes_back_on_the_other_replica_when_its_replica_dies(
@@ -170,11 +172,7 @@ def test_page_comes_back_on_the_other_replica_when_its_replica_dies(
         assert "p=" in url, "the edited placements are in the address"
 
         route = route_of(context)
-        before = served_by(replica_set, route, "/_stcore/stream")
-        assert len(set(before)) <= 1, before
-        # The open websocket is logged only when it closes: find the page's replica from its first requests.
-        home = served_by(replica_set, route)[0]
-        victim = replica_index(replica_set, home)
+        victim = int(route[1:])
         survivor = replica_set.members[1 - victim]
 
         killed_at = time.monotonic()
@@ -190,17 +188,22 @@ def test_page_comes_back_on_the_other_replica_when_its_replica_dies(
             assert stage_slider(page, label).get_attribute("aria-valuetext") == STAGE["co_design"].label
             assert page.url == url, "the address is unchanged"
             assert recovered <= RECOVERY_S, f"view back after {recovered:.1f} s"
-            # It really is the survivor now, and the view still works there.
-            page.reload()
-            wait_idle(page)
-            expect(reoffences).to_have_text(figure)
-            streams = served_by(replica_set, route, "/_stcore/stream")
-            assert streams and streams[-1].endswith(f":{survivor.port}"), streams
-            second = press_on_slider(page, label)
-            assert second == STAGE["co_investment"].label
-            expect(reoffences).not_to_have_text(figure)
-            wait_idle(page)
+            expect(page.locator(EXCEPTION)).to_have_count(0)
+            # The cookie now names the survivor, which holds the page's new session.
+            assert route_of(context) == f"r{survivor.index}"
         finally:
             replica_set.restart(victim)
+
+        # With the killed replica back, the page stays with its session on the survivor: a change, and a download
+        # (its file is served by the process that holds the session) both work.
+        second = press_on_slider(page, label)
+        assert second == STAGE["co_investment"].label
+        expect(reoffences).not_to_have_text(figure)
+        wait_idle(page)
+        go_to(page, "Scenarios", "Scenarios")
+        name, data = download(page, "Download this scenario (YAML)")
+        assert name.endswith(".yaml") and yaml.safe_load(data)["placements"][flow.EDITED_FUNCTION] == "co_investment"
+        assert route_of(context) == f"r{survivor.index}"
+        assert set(served_by(replica_set, route_of(context))) == {address(replica_set, route_of(context))}
     finally:
         context.close()
