@@ -17,6 +17,7 @@ from cjcore.store import LOCAL, Viewer
 
 #: How the id of a visitor who has not signed in starts; a random token follows, so it matches nobody else.
 ANONYMOUS_PREFIX = "anonymous:"
+_ENABLED = "cj_sign_in_enabled"
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,19 @@ class Person:
 
 
 def sign_in_enabled() -> bool:
-    """Whether sign-in is configured (an `[auth]` section in the secrets)."""
-    try:
-        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
-    except Exception:  # an unreadable secrets file: sign-in cannot work, so it is off (Streamlit logs why)
-        return False
+    """Whether sign-in is configured (an `[auth]` section in the secrets).
+
+    Read once per session: without a secrets file Streamlit looks for one on every call (~0.2 ms), and a run
+    asks dozens of times. A changed secrets file takes effect for new sessions (docs/sign-in.md: restart).
+    """
+    enabled = st.session_state.get(_ENABLED)
+    if enabled is None:
+        try:
+            enabled = bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+        except Exception:  # an unreadable secrets file: sign-in cannot work, so it is off (Streamlit logs why)
+            enabled = False
+        st.session_state[_ENABLED] = enabled
+    return enabled
 
 
 #: What Streamlit's `st.login` needs in `[auth]` for the default provider.
