@@ -88,6 +88,10 @@ def _tooltip_format(metric: str) -> str:
     return ".2%" if METRIC[metric].unit == "share" else ",.1f" if METRIC[metric].money else ",.0f"
 
 
+#: The smallest tick step each number format can tell apart (for formats named in `explorer.theme`).
+_STEP = {",.0f": 1.0, ",.1f": 0.1, ",.2f": 0.01}
+
+
 def _axis(number: tuple[str, float], **extra) -> alt.Axis:
     """An axis in one of `explorer.format`'s formats, whose ticks are never closer than its precision."""
     return alt.Axis(format=number[0], tickMinStep=number[1], **extra)
@@ -376,7 +380,7 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
     layers.append(alt.Chart(data, mark=alt.MarkDef(type="point", filled=True, opacity=1, stroke="#1a1a1a",
                                                    strokeWidth=0.6),
                             encoding=alt.FacetedEncoding(
-        y=y, yOffset=y_offset, x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=number)),
+        y=y, yOffset=y_offset, x=alt.X("value:Q", title=axis_title, axis=_axis((number, _STEP[number]))),
         color=stage_colour,
         shape=alt.Shape("Placed:N", scale=alt.Scale(domain=[PLACED_LABEL, OTHER_STAGE_LABEL],
                                                     range=["diamond", "circle"]), title=None, legend=placed_legend),

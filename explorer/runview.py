@@ -68,6 +68,17 @@ def build_run_view(scenario: Scenario, draws: int, seed: int) -> RunView:
                    frame_table(run.frame), budget_note(run), stage_notes(run))
 
 
+def central_run_text(view: RunView) -> str:
+    """The central run's main outcomes in words, to set beside expected values ('central run (...): ...')."""
+    levels = view.levels
+    central = ", ".join((
+        f"reoffences {fmt.signed(levels.at['reoffences', 'change_central'])}",
+        f"reoffending rate {fmt.points(levels.at['reoffending_rate', 'change_central'])}",
+        f"prison places {fmt.signed(levels.at['prison_places', 'change_central'], 1)}",
+        f"net present value {fmt.money_m(view.summary.at['npv_gbp_m', 'central'])}"))
+    return f"central run (every parameter at its central value): {central}"
+
+
 def overridden_assumptions(scenario: Scenario) -> str:
     """A short line naming the assumptions this scenario changes from the register ('' when it changes none)."""
     if not scenario.overrides:

@@ -14,6 +14,7 @@ from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
 from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
+from explorer.runview import central_run_text
 from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL, TRADEOFF_MEASURES
 
 
@@ -77,18 +78,6 @@ def expected_text(view: RunView, row, formatter) -> str:
         return f" Central value (every parameter at its central value): {central}."
     return (f" Expected value (mean of {view.draws} draws); the central value, every parameter at its central value "
             f"and what docs/model.md reproduces by hand, is {central}.")
-
-
-def expected_caption(view: RunView) -> str:
-    """What every card shows, said on screen: the expected value, and the central run's main outcomes beside it."""
-    levels = view.levels
-    central = ", ".join((
-        f"reoffences {fmt.signed(levels.at['reoffences', 'change_central'])}",
-        f"rate {fmt.points(levels.at['reoffending_rate', 'change_central'])}",
-        f"prison places {fmt.signed(levels.at['prison_places', 'change_central'], 1)}",
-        f"net present value {fmt.money_m(view.summary.at['npv_gbp_m', 'central'])}"))
-    return (f"Every card is the expected value (mean of {view.draws} uncertainty draws); central run (every parameter "
-            f"at its central value): {central}.")
 
 
 def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
@@ -173,7 +162,8 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
                 col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch",
                            delta_arrow="off" if delta == fmt.NO_CHANGE else "auto")
     if view.has_draws:
-        st.caption(expected_caption(view))
+        st.caption(f"Every card is the expected value (mean of {view.draws} uncertainty draws); "
+                   f"{central_run_text(view)}.")
 
 
 def show_tradeoff(key: str, uncertainty: bool = True) -> None:

@@ -30,7 +30,7 @@ from explorer.charts import (
     tradeoff_chart,
     trend_chart,
 )
-from explorer.runview import RunView, build_run_view
+from explorer.runview import RunView, build_run_view, central_run_text
 from explorer.theme import OPTIMISM_BIAS_LABEL
 
 _GROUP_LABELS = {
@@ -207,7 +207,9 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
     blocks: list[Block] = [
         Paragraph(f"Against the baseline of today's arrangements over the {years}-year horizon. Flows (reoffences, "
                   "court cases, arrests, receptions) are totals over the horizon; prison places, probation caseload "
-                  "and the reoffending rate are for the final year. The likely range is that of the scenario."),
+                  "and the reoffending rate are for the final year. The likely range is that of the scenario. "
+                  + (f"Each figure is the expected value (mean of {view.draws} uncertainty draws), as in the money "
+                     f"table below; {central_run_text(view)}." if view.has_draws else _expected_text(view))),
         Table(("Measure", "Baseline", "Scenario", "Change", "Likely range (p10–p90)"), tuple(outcome_rows),
               numeric=(False, True, True, True, True), widths=(3.0, 1.75, 1.75, 1.55, 2.55)),
     ]

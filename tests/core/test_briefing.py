@@ -395,3 +395,11 @@ def test_the_areas_own_figures_are_in_the_briefing(scenario):
     plain = _parse(briefing_html(build_briefing(scenario, run_view_uncached(scenario, draws=0, seed=1), SHARE_LINK,
                                                 generated=DAY))).text
     assert "supplied by the user" not in plain
+
+
+def test_the_outcome_table_says_its_figures_are_expected_values_and_gives_the_central_run(view, page):
+    from explorer.runview import central_run_text
+
+    assert view.has_draws
+    assert f"expected value (mean of {view.draws} uncertainty draws)" in page.text
+    assert central_run_text(view) in page.text
