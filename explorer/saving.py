@@ -83,7 +83,9 @@ def library() -> None:
             top[0].markdown(f"**{md(info.title, 200)}**  \nSaved · version {info.latest} · {when(info.updated_at)}"
                             + (f" · {md(shared, 200)}" if shared else ""))
             current = on_screen == (info.id, info.latest)
-            label = "Loaded" if current else "Load newest" if on_screen and on_screen[0] == info.id else "Load"
+            label = "Loaded" if current else "Load"
+            if on_screen and on_screen[0] == info.id and not current:
+                top[0].caption(f"On screen: version {on_screen[1]}; Load opens version {info.latest}.")
             if top[1].button(label, key=f"load_{info.id}", disabled=current, width="stretch"):
                 try:
                     version = store.latest(viewer, info.id)
@@ -153,14 +155,14 @@ def save_controls(scenario: Scenario) -> None:
         if stale and stale["id"] == loaded[0]:
             st.warning(f"Not saved: someone saved this scenario after you loaded it — version {stale['number']}, "
                        f"saved by {md(stale['by'])} on {when(stale['at'])}. Nothing was overwritten.")
-            anyway, new, cancel = st.columns(3)
-            if anyway.button("Save as a new version anyway", key="stale_anyway", disabled=bool(blocked),
-                             help="Your scenario becomes the newest version; theirs stays in the history."):
+            if st.button("Save as a new version anyway", key="stale_anyway", disabled=bool(blocked),
+                         width="stretch",
+                         help="Your scenario becomes the newest version; theirs stays in the history."):
                 _save_version(loaded[0], scenario, base=stale["number"])
-            if new.button("Save as a new scenario", key="stale_new", disabled=bool(blocked),
-                          help="Keep theirs as it is and save yours separately."):
+            if st.button("Save as a new scenario", key="stale_new", disabled=bool(blocked), width="stretch",
+                         help="Keep theirs as it is and save yours separately."):
                 _save_new(scenario, scenario.name)
-            if cancel.button("Cancel", key="stale_cancel"):
+            if st.button("Cancel", key="stale_cancel", width="stretch"):
                 st.session_state.pop(_STALE, None)
                 st.rerun()
     title = st.text_input("Save as", value=scenario.name, max_chars=120,
