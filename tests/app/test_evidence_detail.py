@@ -1,0 +1,56 @@
+"""Evidence in full on demand, and an overridden assumption named on Projections (issue 15 item 7)."""
+
+from __future__ import annotations
+
+from cjcore.evidence import STATUS_LABELS, load_register
+from explorer import format as fmt
+
+
+def _evidence(make_app):
+    at = make_app().run()
+    at.switch_page("pages/evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_each_parameters_source_rating_and_reasoning_can_be_read_in_full(make_app):
+    at = _evidence(make_app)
+    register = load_register()
+    picker = next(s for s in at.selectbox if s.label == "Read in full")
+    for param in list(register.parameters.values())[:3] + [max(register.parameters.values(),
+                                                                 key=lambda p: len(p.reasoning or ""))]:
+        picker.set_value(param.key).run()
+        text = " ".join(m.value for m in at.markdown)
+        assert param.source in text, "the whole source, not a cell cut to one line"
+        assert (param.reasoning or "–") in text
+        assert STATUS_LABELS[param.status] in text and param.rating.capitalize() in text
+        picker = next(s for s in at.selectbox if s.label == "Read in full")
+    table = at.dataframe[0].value
+    assert "Source" not in table.columns and "Reasoning" not in table.columns, "read below the table, not cut off"
+
+
+def test_the_area_baseline_counts_people_in_whole_numbers(make_app):
+    at = _evidence(make_app)
+    baseline = next(d.value for d in at.dataframe if "Offenders in cohort" in d.value.columns)
+    for column in ("Offenders in cohort", "Reoffenders", "Reoffences"):
+        assert all("." not in cell for cell in baseline[column]), column
+    assert all(cell.endswith("%") for cell in baseline["Reoffending rate"])
+
+
+def test_projections_names_the_assumptions_the_scenario_overrides(make_app):
+    at = _evidence(make_app)
+    register = load_register()
+    key = "ramp_years"
+    param = register[key]
+    next(s for s in at.selectbox if s.label == "Parameter").set_value(key).run()
+    next(n for n in at.number_input if n.label == "New value").set_value(param.model_value + 1).run()
+    next(b for b in at.button if b.key == "ev_apply").click().run()
+    assert at.session_state["cj_scenario"].overrides == {key: param.model_value + 1}
+    at.switch_page("pages/projections.py").run()
+    assert not at.exception
+    note = next(i.value for i in at.info if "Assumptions changed" in i.value)
+    assert param.label in note and fmt.significant(param.model_value + 1) in note
+    at.switch_page("pages/evidence.py").run()
+    next(b for b in at.button if b.key == "ev_reset_all").click().run()
+    at.switch_page("pages/projections.py").run()
+    assert not any("Assumptions changed" in i.value for i in at.info)
