@@ -3,6 +3,7 @@
     .venv/bin/python bench/browser.py                          # everything (~3 minutes), updates bench/RESULTS.md
     .venv/bin/python bench/browser.py --duration 15 --no-write # a quick look
     .venv/bin/python bench/browser.py --only latency           # one part: latency, cold or workshop
+    .venv/bin/python bench/browser.py --only views             # the slow moments of issue 15 (appended)
 
 (a) Interaction latency. Debian's Chromium on the Spectrum view at 1366×768. A MutationObserver installed in
     the page records `performance.now()` when the Reoffences headline's text changes and when the spectrum
@@ -21,6 +22,10 @@
     process's VmRSS / VmHWM from /proc. Isolation: every session starts from a different built-in scenario
     and sets a stage signature no other session uses; every run must show its own stages and share link, and
     one scenario must show one Reoffences figure in every session that reaches it.
+(d) Slow moments (only with --only views; appended to bench/RESULTS.md so before and after stay side by side):
+    opening Projections, opening Compare, adding a scenario there, opening the spectrum sweep and sweeping
+    another function, each timed from the click to every visible chart painted and the app idle (Playwright
+    polls on animation frames, so a figure includes up to a frame of polling), on a scenario not computed before.
 """
 
 from __future__ import annotations
@@ -483,6 +488,120 @@ def bench_workshop(browser: Browser, sessions: int, browsers: int, duration: flo
 
 
 # --- Results --------------------------------------------------------------------------------------------------------
+# --- (d) The slow moments of issue 15: opening Projections, adding a scenario on Compare, the spectrum sweep ------
+VIEW_MOMENTS = {
+    "projections": "Spectrum → Projections: link clicked → every visible chart painted, app idle",
+    "compare": "Projections → Compare: link clicked → app idle",
+    "add": "Compare: a scenario added → table shows it, app idle",
+    "sweep": "Compare: Spectrum sweep tab clicked → its charts painted, app idle",
+    "sweep_function": "Spectrum sweep: another function chosen → charts redrawn, app idle",
+}
+VIEW_TARGET_S = 0.5
+
+
+def _idle(page: Page) -> None:
+    page.locator(APP_IDLE).wait_for(state="attached", timeout=TIMEOUT_MS)
+    page.wait_for_function(PAINTED_JS, arg=CHART, timeout=TIMEOUT_MS, polling="raf")
+
+
+# Every visible chart has its SVG drawn with marks, and no skeleton is left.
+PAINTED_JS = """(selector) => !document.querySelector('[data-testid="stSkeleton"]') &&
+  [...document.querySelectorAll(selector)].filter(c => c.checkVisibility()).every(chart => {
+    const svg = chart.querySelector('svg.marks');
+    return svg && svg.getBoundingClientRect().width > 0
+      && [...svg.querySelectorAll('g.role-mark')].some(g => g.childElementCount > 0);
+  })"""
+
+
+def _nav(page: Page, title: str, heading: str) -> float:
+    """Click a page link; seconds until its heading shows, every visible chart is painted and the app is idle."""
+    started = time.perf_counter()
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).click()
+    page.locator("h1").filter(has_text=heading).wait_for(timeout=TIMEOUT_MS)
+    _idle(page)
+    return time.perf_counter() - started
+
+
+def bench_views(browser: Browser, runs: int, options: list[str]) -> dict:
+    """Time the slow moments named in issue 15, each on a scenario the server has not computed before."""
+    server = Server("views", options)
+    server.start()
+    server.wait_healthy()
+    keys = list(builtin_scenarios())
+    times: dict[str, list[float]] = {k: [] for k in VIEW_MOMENTS}
+    try:
+        context = browser.new_context(viewport=LAPTOP)
+        page = context.new_page()
+        local_only(page)
+        for i in range(runs):
+            origin, other = keys[i % len(keys)], keys[(i + 3) % len(keys)]
+            page.goto(f"{server.url}/?s={origin}", timeout=TIMEOUT_MS)
+            page.locator(APP_IDLE).wait_for(state="attached", timeout=TIMEOUT_MS)
+            page.wait_for_function(FIRST_CHART_JS, arg=CHART, timeout=TIMEOUT_MS)
+            _idle(page)
+            # A placement the server has not seen in this run, so nothing downstream is cached.
+            thumb = stage_slider(page, FUNCTION[FUNCTION_KEYS[i % len(FUNCTION_KEYS)]].label)
+            link = page.url
+            thumb.focus()
+            thumb.press("ArrowRight" if thumb.get_attribute("aria-valuenow") != str(len(STAGE_KEYS) - 1)
+                        else "ArrowLeft")
+            page.wait_for_function("(link) => location.href !== link", arg=link, timeout=TIMEOUT_MS)
+            _idle(page)
+            times["projections"].append(_nav(page, "Projections", "Projections"))
+            times["compare"].append(_nav(page, "Compare", "Compare"))
+            grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+            before = grid.get_attribute("aria-colcount")
+            picker = page.locator('[data-testid="stMultiSelect"]').first.get_by_role("combobox")
+            picker.click()
+            option = page.get_by_role("option", name=load_builtin(other).name)
+            started = time.perf_counter()
+            option.click()
+            page.wait_for_function("([el, n]) => el.getAttribute('aria-colcount') !== n",
+                                   arg=[grid.element_handle(), before], timeout=TIMEOUT_MS)
+            _idle(page)
+            times["add"].append(time.perf_counter() - started)
+            page.keyboard.press("Escape")
+            _idle(page)
+            started = time.perf_counter()
+            page.get_by_role("tab", name="Spectrum sweep").click()
+            page.wait_for_function(FIRST_CHART_JS, arg='[role="tabpanel"]:not([hidden]) ' + CHART,
+                                   timeout=TIMEOUT_MS)
+            _idle(page)
+            times["sweep"].append(time.perf_counter() - started)
+            panel = page.locator('[role="tabpanel"]:not([hidden])')
+            charts_before = panel.locator(CHART).first.inner_html()
+            box = panel.locator('[data-testid="stSelectbox"]').filter(has_text="Function to sweep")
+            box.get_by_role("combobox").click()
+            choices = page.get_by_role("option")
+            target = choices.nth((i + 2) % choices.count())
+            started = time.perf_counter()
+            target.click()
+            page.wait_for_function("([el, html]) => el.innerHTML !== html",
+                                   arg=[panel.locator(CHART).first.element_handle(), charts_before],
+                                   timeout=TIMEOUT_MS)
+            _idle(page)
+            times["sweep_function"].append(time.perf_counter() - started)
+            print(f"    run {i + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+        context.close()
+    finally:
+        server.stop()
+    return {"runs": runs, "times": times, "load": Path("/proc/loadavg").read_text().split()[:3]}
+
+
+def views_section(info: dict, views: dict, load_before: list[str]) -> str:
+    """A dated block for bench/RESULTS.md (appended: before/after pairs stay side by side)."""
+    rows = ["| moment | median | worst | target | verdict |", "| --- | --- | --- | --- | --- |"]
+    for key, label in VIEW_MOMENTS.items():
+        values = views["times"][key]
+        median, worst = statistics.median(values), max(values)
+        rows.append(f"| {label} | {median:.2f} s | {worst:.2f} s | ≤ {VIEW_TARGET_S} s | "
+                    f"{verdict(median, VIEW_TARGET_S)} |")
+    return (f"### Slow moments (bench/browser.py --only views), {info['date']} · commit {info['commit']}"
+            f"{info['dirty']}\n\n{views['runs']} runs at 1366×768, each from another built-in scenario with one "
+            f"placement moved first (nothing cached). Load average (1, 5, 15 min) {' '.join(load_before)} before, "
+            f"{' '.join(views['load'])} after, on {info['cpus']} CPUs shared with other work.\n\n" + "\n".join(rows))
+
+
 def machine() -> dict[str, str]:
     def run(*cmd: str) -> str:
         try:
@@ -582,7 +701,8 @@ def write_results(text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("latency", "cold", "workshop"), help="run one part only")
+    parser.add_argument("--only", choices=("latency", "cold", "workshop", "views"), help="run one part only")
+    parser.add_argument("--view-runs", type=int, default=3, help="runs of the slow moments (--only views)")
     parser.add_argument("--interactions", type=int, default=24, help="key presses for the latency figure (≥ 20)")
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=30, help="people in the workshop")
@@ -600,6 +720,22 @@ def main(argv: list[str] | None = None) -> int:
     args.browsers = min(args.browsers, args.sessions)
 
     lat = cold = ws = None
+    if args.only == "views":
+        load_before = Path("/proc/loadavg").read_text().split()[:3]
+        with sync_playwright() as playwright:
+            browser = launch_browser(playwright)
+            try:
+                print(f"(d) slow moments, {args.view_runs} runs", flush=True)
+                views = bench_views(browser, args.view_runs, args.streamlit_option)
+            finally:
+                browser.close()
+        text = views_section(machine(), views, load_before)
+        print(text)
+        if not args.no_write:
+            RESULTS.write_text(RESULTS.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n",
+                               encoding="utf-8")
+            print(f"appended to {RESULTS.relative_to(ROOT)}")
+        return 0
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
         try:

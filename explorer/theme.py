@@ -77,6 +77,12 @@ CHART_HEIGHT_PRESENTER = 420
 FONT_SIZE = 13
 FONT_SIZE_PRESENTER = 20
 
+#: The Projections view's tabs (only the open one is built) and the widget key that holds the open one's label.
+PROJECTION_TABS: Mapping[str, str] = MappingProxyType({
+    "reoffending": "Reoffending", "demand": "Demand", "drivers": "What drives it", "how_far": "How far to go",
+    "who_pays": "Who pays and who gains", "money": "Money", "numbers": "The numbers"})
+PROJECTION_TAB_KEY = "proj_tab"
+
 #: Key of a container that stays in view while the page scrolls (e.g. the figures beside the controls they answer).
 STICKY_KEY = "cj_sticky"
 
@@ -124,7 +130,8 @@ input, textarea, [data-baseweb="select"], [role="option"], [role="listbox"] li {
 [data-testid="stNumberInput"] input, [data-testid="stTextInput"] input { min-height: 2.6rem; }
 [data-testid="stTextArea"] textarea { line-height: 1.45; }
 [data-testid="stButton"] button p, [data-testid="stDownloadButton"] button p,
-[data-testid="stBaseButton-segmented_control"] p, [data-testid="stExpander"] summary p { font-size: 1.2rem; }
+[data-testid="stBaseButton-segmented_control"] p, [data-testid="stExpander"] summary p,
+button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stRadio"] label p, [data-testid="stCheckbox"] label p, [data-testid="stToggle"] label p {
   font-size: 1.25rem; }
 [data-testid="stTable"] table { font-size: 1.15rem; }

@@ -70,3 +70,12 @@ def number(text: str) -> float:
     """A displayed number back as a float ('114,406' -> 114406.0, '27.29%' -> 27.29, '£1.2m' -> 1.2)."""
     cleaned = text.replace(",", "").replace("£", "").replace("m", "").replace("%", "").replace("−", "-")
     return float(cleaned)
+
+
+def open_projection_tab(at, tab: str):
+    """Open one of the Projections view's tabs (a key of explorer.theme.PROJECTION_TABS) and rerun: only the open
+    tab's charts and tables are built."""
+    from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS
+
+    at.session_state[PROJECTION_TAB_KEY] = PROJECTION_TABS[tab]
+    return at.run()

@@ -10,7 +10,7 @@ from cjcore.scenario_io import dump_scenario, load_builtin
 from cjcore.store import LOCAL, open_store
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
-from tests.app.conftest import VIEWS, metric_values, number
+from tests.app.conftest import VIEWS, metric_values, number, open_projection_tab
 
 REOFFENCES = "Reoffences"
 
@@ -273,8 +273,10 @@ def test_projections_tell_the_story_and_who_pays(make_app):
     assert any("Greater Manchester places youth justice at full transfer" in m.value for m in at.markdown)
     labels = {m.label for m in at.metric}
     assert {"Chance of net benefit", "Area's net position"} <= labels
+    open_projection_tab(at, "who_pays")
     agencies = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
     assert "Victims and society" in set(agencies.Agency)
+    open_projection_tab(at, "demand")
     assert chart_series(at, "Prison places") == {"Baseline (no devolution)", "Scenario"}
 
 

@@ -55,7 +55,7 @@ ORIGIN = "greater-manchester"
 PLACEMENTS = "520300110"
 SHARE_LINK = f"/?s={ORIGIN}&p={PLACEMENTS}"
 EDITED_FUNCTION = "substance_misuse"  # national in the link: one step right is co-design
-PROJECTION_CHARTS = 9  # reoffending trend, five demand trends, drivers, cohorts, money
+PROJECTION_CHARTS = 1  # the reoffending trend (the other charts are in tabs, built when a tab is opened)
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
 
