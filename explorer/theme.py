@@ -82,6 +82,11 @@ PROJECTION_TABS: Mapping[str, str] = MappingProxyType({
     "reoffending": "Reoffending", "demand": "Demand", "drivers": "What drives it", "how_far": "How far to go",
     "who_pays": "Who pays and who gains", "money": "Money", "numbers": "The numbers"})
 PROJECTION_TAB_KEY = "proj_tab"
+#: The Compare view's tabs, likewise.
+COMPARE_TABS: Mapping[str, str] = MappingProxyType({
+    "scenarios": "Scenarios side by side", "areas": "Across areas", "sweep": "Spectrum sweep",
+    "lottery": "Postcode lottery"})
+COMPARE_TAB_KEY = "cmp_tab"
 
 #: Key of a container that stays in view while the page scrolls (e.g. the figures beside the controls they answer).
 STICKY_KEY = "cj_sticky"

@@ -79,3 +79,11 @@ def open_projection_tab(at, tab: str):
 
     at.session_state[PROJECTION_TAB_KEY] = PROJECTION_TABS[tab]
     return at.run()
+
+
+def open_compare_tab(at, tab: str):
+    """Open one of the Compare view's tabs (a key of explorer.theme.COMPARE_TABS) and rerun."""
+    from explorer.theme import COMPARE_TAB_KEY, COMPARE_TABS
+
+    at.session_state[COMPARE_TAB_KEY] = COMPARE_TABS[tab]
+    return at.run()

@@ -10,7 +10,7 @@ from cjcore.scenario_io import dump_scenario, load_builtin
 from cjcore.store import LOCAL, open_store
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
-from tests.app.conftest import VIEWS, metric_values, number, open_projection_tab
+from tests.app.conftest import VIEWS, metric_values, number, open_compare_tab, open_projection_tab
 
 REOFFENCES = "Reoffences"
 
@@ -191,6 +191,7 @@ def test_compare_sets_scenarios_side_by_side(make_app):
 def test_area_comparison_applies_the_same_deal_to_each_area(make_app):
     at = make_app().run()
     at.switch_page(view("compare")).run()
+    open_compare_tab(at, "areas")
     area_select = next(m for m in at.multiselect if m.label == "Areas")
     area_select.set_value(["greater-manchester", "north-wales", "dorset"]).run()
     spread = next(d.value for d in at.dataframe if "Reoffences avoided per 1,000 offenders" in d.value.columns)
@@ -201,6 +202,7 @@ def test_area_comparison_applies_the_same_deal_to_each_area(make_app):
 def test_sweep_shows_every_stage_for_the_chosen_function(make_app):
     at = make_app().run()
     at.switch_page(view("compare")).run()
+    open_compare_tab(at, "sweep")
     next(s for s in at.selectbox if s.label == "Function to sweep").set_value("custody_budget").run()
     stages = ["National (today)", "Co-design", "Co-investment", "Co-commissioning", "Devolved budget", "Full transfer"]
     table = next(t.value for t in at.table if list(t.value.columns) == stages)
@@ -288,6 +290,7 @@ def test_an_assumption_moves_the_baseline_and_has_its_own_reset(make_app):
     next(b for b in at.button if b.label == "Apply").click().run()
     assert dict(at.session_state["cj_scenario"].overrides) == {"custody_per_offence": 0.1}
     at.switch_page(view("projections")).run()
+    open_projection_tab(at, "demand")
     assert chart_series(at, "Prison places") == {"Baseline (no devolution)", "Scenario",
                                                  "Baseline with default assumptions"}
     at.switch_page(view("spectrum")).run()

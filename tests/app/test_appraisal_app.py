@@ -9,6 +9,7 @@ from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.story import story
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
+from tests.app.conftest import open_projection_tab
 
 FUNDING = "pages/funding_governance.py"
 BIG_BUDGET = 200.0  # far more than the placed functions can use, so some committed money is unused
@@ -86,6 +87,7 @@ def test_projections_show_optimism_bias_as_its_own_cost_and_money_in_the_price_b
     ratio = next(m for m in at.metric if m.label == "Benefit–cost ratio")
     for words in ("programmes", "transition and governance", "optimism bias", "unspent pooled money kept"):
         assert words in ratio.help
+    open_projection_tab(at, "money")
     money = _charts(at)["Money, year by year"]
     assert PRICE_BASE_LABEL in money["encoding"]["y"]["title"]
     assert OPTIMISM_BIAS_LABEL in money["encoding"]["color"]["scale"]["domain"]
@@ -106,6 +108,7 @@ def test_money_cards_show_the_expected_value_and_name_the_central_one(make_app):
 def test_money_on_screen_states_the_price_base(make_app):
     at = make_app().run()
     at.switch_page("pages/projections.py").run()
+    open_projection_tab(at, "who_pays")
     charts = _charts(at)
     assert PRICE_BASE_LABEL in charts["Who pays and who gains (black tick: net)"]["layer"][0]["encoding"]["x"]["title"]
     agency_table = next(d.value for d in at.dataframe if "Agency" in d.value.columns)

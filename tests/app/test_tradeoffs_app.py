@@ -19,7 +19,7 @@ from cjcore.vocab import FUNCTION, FUNCTION_KEYS, METRIC, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED, TRADEOFF_DRAWS
 from explorer.theme import CHANCE_CARDS, PLACED_LABEL, TRADEOFF_TITLE
-from tests.app.conftest import metric_values
+from tests.app.conftest import metric_values, open_compare_tab, open_projection_tab
 
 HEADLINE_LABEL = {key: label for key, label, _ in HEADLINES}
 #: Greater Manchester with only probation moved, to a full transfer: a J-curve (worse first, better later).
@@ -121,6 +121,8 @@ def test_no_jcurve_sentence_when_the_scenario_never_starts_behind(make_app):
 def test_tradeoff_chart_draws_every_function_at_every_stage_from_the_model(make_app, page):
     at = make_app().run()
     at.switch_page(view(page)).run()
+    if page == "projections":
+        open_projection_tab(at, "how_far")
     assert not at.exception
     sc = at.session_state["cj_scenario"]
     expected = stage_tradeoff(sc, draws=TRADEOFF_DRAWS, seed=SEED)
@@ -166,6 +168,7 @@ def test_a_stage_move_redraws_the_tradeoff_with_the_new_placement_marked(make_ap
 def test_money_breakdown_shows_transition_and_governance_costs(make_app):
     at = make_app().run()
     at.switch_page(view("projections")).run()
+    open_projection_tab(at, "money")
     run = project(at.session_state["cj_scenario"], draws=DRAWS, seed=SEED)
     data = chart_data(at, "Money, year by year", "Measure")
     for metric_key in ("transition_cost", "governance_cost"):
@@ -195,6 +198,7 @@ def test_compare_table_shows_the_new_chances_as_percentages(make_app):
 def test_compare_measures_the_postcode_lottery(make_app):
     at = make_app().run()
     at.switch_page(view("compare")).run()
+    open_compare_tab(at, "lottery")
     assert not at.exception
     sc = at.session_state["cj_scenario"]
     lottery = postcode_lottery(sc)
@@ -221,5 +225,6 @@ def test_compare_measures_the_postcode_lottery(make_app):
 def test_postcode_lottery_is_zero_change_when_nothing_is_devolved(make_app):
     at = make_app(s="greater-manchester", p="0" * len(FUNCTION_KEYS)).run()
     at.switch_page(view("compare")).run()
+    open_compare_tab(at, "lottery")
     table = next(d.value for d in at.dataframe if "Measure" in d.value.columns and "Change" in d.value.columns)
     assert set(table.Change) <= {fmt.NO_CHANGE, "–"}
