@@ -39,6 +39,7 @@ SIZES: dict[str, tuple[dict[str, int], bool]] = {
     "projector-1920x1080": ({"width": 1920, "height": 1080}, True),
 }
 ORIGIN = "greater-manchester"
+WAIT_MS = 120_000  # generous: a busy machine can take a while to draw a view
 
 
 def view_path(path: str, presenter: bool) -> str:
@@ -51,22 +52,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="whole pages, not the first screen")
     parser.add_argument("--only", nargs="*", default=list(VIEWS), choices=list(VIEWS), help="some views only")
+    parser.add_argument("--size", nargs="*", default=list(SIZES), choices=list(SIZES), help="some sizes only")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     executable = next(p for p in CHROMIUM_PATHS if Path(p).exists())
     with tempfile.TemporaryDirectory() as work, serve(Path(work)) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        for size, (viewport, presenter) in SIZES.items():
+        for size in args.size:
+            viewport, presenter = SIZES[size]
             context = browser.new_context(viewport=viewport, base_url=server.url)
             page = context.new_page()
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
                        else route.abort())
             for name in args.only:
                 path, charts = VIEWS[name]
-                open_app(page, view_path(path, presenter))
+                open_app(page, view_path(path, presenter), timeout=WAIT_MS)
                 if charts:
-                    wait_charts_painted(page, charts)
-                wait_idle(page)
+                    wait_charts_painted(page, charts, timeout=WAIT_MS)
+                wait_idle(page, WAIT_MS)
                 target = OUT / f"{name}-{size}.png"
                 page.screenshot(path=str(target), full_page=args.full)
                 print(target.relative_to(ROOT))
