@@ -199,3 +199,25 @@ def test_choosing_a_saved_scenario_in_the_sidebar_loads_its_newest_version(make_
     at.sidebar.selectbox[0].select(f"id:{sid}").run()
     assert at.session_state["cj_origin_key"] == f"id:{sid}@2"
     assert at.session_state["cj_scenario"].horizon_years == 9
+
+
+def test_saving_comes_back_when_the_place_becomes_writable(make_app, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store that opened read-only is opened again later (here at once), without restarting the server."""
+    from explorer import storage
+
+    blocked = tmp_path / "mount"
+    blocked.write_text("not a folder yet")
+    monkeypatch.setenv("CJ_SCENARIO_DIR", str(blocked / "scenarios"))
+    at = open_scenarios(make_app)
+    assert button(at, "Save as new scenario").disabled
+    blocked.unlink()
+    blocked.mkdir()  # the folder appears (a late mount, a fixed permission)
+    at.run()
+    assert button(at, "Save as new scenario").disabled  # not yet: retried at most every RETRY_S seconds
+    monkeypatch.setattr(storage, "RETRY_S", 0.0)
+    at.run()
+    assert not button(at, "Save as new scenario").disabled
+    button(at, "Save as new scenario").click().run()
+    assert not at.exception and any("Saved as a new scenario" in s.value for s in at.success)
+    assert (blocked / "scenarios" / "explorer.db").is_file()
