@@ -818,9 +818,14 @@ class Run:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
-        """Tidy results: year, cohort, metric, series, value, p10, median, p90."""
-        parts = []
-        years = np.arange(1, self.scenario.horizon_years + 1)
+        """Tidy results: year, cohort, metric, series, value, p10, median, p90.
+
+        Built in one go (every block's draws side by side, one percentile call, one DataFrame): a frame per block
+        and a concat cost several times the projection itself.
+        """
+        n_years = self.scenario.horizon_years
+        blocks: list[np.ndarray] = []  # (draws, years × cohorts) each, rows year by year, cohorts within a year
+        labels: list[tuple[str, str, tuple[str, ...]]] = []  # (series, metric, cohorts) of each block
         for series, flows in ((SERIES_BASELINE, self.baseline), (SERIES_SCENARIO, self.flows),
                               (SERIES_DEFAULT_BASELINE, self.default_baseline)):
             for metric in COHORT_METRICS:
@@ -830,11 +835,25 @@ class Run:
                 else:
                     total = per_cohort.sum(2)
                 stacked = np.concatenate([per_cohort, total[:, :, None]], axis=2)
-                parts.append(_long(stacked, years, (*COHORT_KEYS, ALL_COHORTS), metric, series))
+                blocks.append(stacked.reshape(stacked.shape[0], -1))
+                labels.append((series, metric, (*COHORT_KEYS, ALL_COHORTS)))
             for metric in MONEY_METRICS:
-                values = getattr(flows, metric)[:, :, None]
-                parts.append(_long(values, years, (ALL_COHORTS,), metric, series))
-        return pd.concat(parts, ignore_index=True)
+                blocks.append(getattr(flows, metric))
+                labels.append((series, metric, (ALL_COHORTS,)))
+        values = np.concatenate(blocks, axis=1)  # (D, rows)
+        p10, p50, p90 = _bands(values)
+        sizes = [n_years * len(cohorts) for _, _, cohorts in labels]
+        years = np.arange(1, n_years + 1)
+        return pd.DataFrame({
+            "year": np.concatenate([np.repeat(years, len(cohorts)) for _, _, cohorts in labels]),
+            "cohort": np.concatenate([np.tile(np.array(cohorts, dtype=object), n_years) for _, _, cohorts in labels]),
+            "metric": np.repeat(np.array([m for _, m, _ in labels], dtype=object), sizes),
+            "series": np.repeat(np.array([s for s, _, _ in labels], dtype=object), sizes),
+            "value": values[0],
+            "p10": p10,
+            "median": p50,
+            "p90": p90,
+        })
 
     @cached_property
     def drivers(self) -> pd.DataFrame:
@@ -848,22 +867,6 @@ class Run:
         df = df.reindex(FUNCTION_KEYS, fill_value=0.0)
         df["stage"] = [self.scenario.stage_of(f) for f in df.index]
         return df.rename_axis("function").reset_index()
-
-
-def _long(values: np.ndarray, years: np.ndarray, cohorts: tuple[str, ...], metric: str, series: str) -> pd.DataFrame:
-    """Flatten (draws, years, cohorts) into tidy rows with the central value and bands."""
-    p10, p50, p90 = _bands(values)
-    n_years, n_cohorts = values.shape[1], values.shape[2]
-    return pd.DataFrame({
-        "year": np.repeat(years, n_cohorts),
-        "cohort": np.tile(np.array(cohorts, dtype=object), n_years),
-        "metric": metric,
-        "series": series,
-        "value": values[0].ravel(),
-        "p10": np.ravel(p10),
-        "median": np.ravel(p50),
-        "p90": np.ravel(p90),
-    })
 
 
 def project(scenario: Scenario, draws: int = 0, seed: int | None = None) -> Run:
