@@ -7,7 +7,7 @@ pass computes both. Nothing is cached: the same scenario and seed always give th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -272,6 +272,124 @@ def transition(scenario: Scenario, p: Params, horizon: int) -> Transition:
     return Transition(alive=alive, disruption=disruption, potency=potency)
 
 
+@dataclass(frozen=True)
+class _StageTables:
+    """What a function placed at each stage gets, for one governance and funding (rows: the stages, in order).
+
+    Every variant of a sweep or trade-off shares its governance and funding, so these are worked out once per
+    call of `simulate_variants` and each variant picks its functions' rows: the same numbers `transition`,
+    `control`, `arrangement_costs` and `retained_share` give one scenario at a time, without their Python loops.
+    """
+
+    start: int
+    at_risk: np.ndarray  # (T,) bool
+    exposed: np.ndarray  # (T,)
+    years_from_start: np.ndarray  # (T,) bool, years >= start
+    hazard: np.ndarray  # (S,)
+    setting_up: np.ndarray  # (S, T) (1 - ramp) × at risk
+    potency: np.ndarray  # (D, S, T) fading after the set-up
+    disruption: np.ndarray  # (D, S)
+    control: np.ndarray  # (S, T) local control × ramp
+    delivery_scale: tuple[float, np.ndarray]  # fidelity, sustain (T,)
+    spread: np.ndarray  # (S, T) transition cost spread over the set-up years
+    transition_per_offender: np.ndarray  # (D, S)
+    governance_per_year: np.ndarray  # (D, S)
+    retained: np.ndarray  # (S,) savings retained
+
+
+def _stage_tables(scenario: Scenario, p: Params, horizon: int) -> _StageTables:
+    """`_StageTables` for a scenario's governance and funding (the expressions of the single-scenario functions)."""
+    years = np.arange(horizon)
+    start = agreement_start(scenario)
+    at_risk = years >= start
+    ramps = [ramp(scenario, p, stage, horizon) for stage in STAGE_KEYS]
+    running = np.stack([np.maximum(0, years - start - stage_value(p, stage, "setup_years")) for stage in STAGE_KEYS])
+    spread_over = np.array([max(1, int(round(stage_value(p, stage, "setup_years")))) for stage in STAGE_KEYS])[:, None]
+    return _StageTables(
+        start=start,
+        at_risk=at_risk,
+        exposed=np.cumsum(at_risk),
+        years_from_start=years >= start,
+        hazard=np.array([reversal_hazard(scenario, p, stage) for stage in STAGE_KEYS]),
+        setting_up=np.stack([(1 - r) * at_risk for r in ramps]),
+        potency=(1 - p["effect_decay"])[:, None, None] ** running[None],
+        disruption=np.stack([stage_draws(p, stage, "disruption") for stage in STAGE_KEYS], axis=1),
+        control=np.stack([stage_value(p, stage, "local_control") * r for stage, r in zip(STAGE_KEYS, ramps,
+                                                                                          strict=True)]),
+        delivery_scale=(fidelity(scenario, p), sustain(scenario, p, horizon)),
+        spread=((years >= start) & (years < start + spread_over)) / spread_over,
+        transition_per_offender=np.stack([stage_draws(p, stage, "transition_cost_per_offender_gbp")
+                                          for stage in STAGE_KEYS], axis=1),
+        governance_per_year=np.stack([stage_draws(p, stage, "governance_cost_gbp_m") for stage in STAGE_KEYS], axis=1),
+        retained=np.array([stage_value(p, stage, "savings_retained") for stage in STAGE_KEYS]),
+    )
+
+
+@dataclass(frozen=True)
+class _VariantInputs:
+    """What the placements bring to each variant, arrays with a leading variant axis: (V, D, F, T) unless noted."""
+
+    transition: Transition
+    delivery: np.ndarray  # local control × fidelity × sustain × alive
+    transition_cost: np.ndarray
+    governance_cost: np.ndarray
+    retained: np.ndarray  # (V, F) share of direct savings kept
+
+
+def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offenders: np.ndarray) -> _VariantInputs:
+    """`transition`, `control` × `fidelity` × `sustain`, `arrangement_costs` and `retained_share` for many variants.
+
+    The same numbers as those functions give one scenario at a time (tests/core/test_engine_speed.py checks it
+    exactly), computed once per stage and picked for each function, then combined for every variant at once.
+    """
+    tables: dict[tuple, _StageTables] = {}
+    rows = []
+    for s in scenarios:
+        key = (s.governance, s.funding)
+        if key not in tables:
+            tables[key] = _stage_tables(s, p, horizon)
+        rows.append((tables[key], np.array([STAGE_KEYS.index(s.stage_of(f)) for f in FUNCTION_KEYS])))
+    years = np.arange(horizon)
+    placed = np.stack([idx != 0 for _, idx in rows])[:, :, None]  # (V, F, 1)
+    hazard = np.stack([tab.hazard[idx] for tab, idx in rows])[:, :, None]  # (V, F, 1)
+    exposed = np.stack([tab.exposed for tab, _ in rows])[:, None, :]  # (V, 1, T)
+    at_risk = np.stack([tab.at_risk for tab, _ in rows])[:, None, :]
+    setting_up = np.stack([tab.setting_up[idx] for tab, idx in rows]) * placed  # (V, F, T)
+    share = np.stack([tab.disruption[:, idx] for tab, idx in rows])  # (V, D, F)
+    n_var, n_f = placed.shape[:2]
+
+    alive = np.empty((n_var, p.n, n_f, horizon))
+    reversed_now = np.empty_like(alive)
+    alive[:, 0] = (1 - hazard) ** exposed
+    reversed_now[:, 0] = np.where(at_risk, (1 - hazard) ** np.maximum(exposed - 1, 0) * hazard, 0.0)
+    if p.n > 1:
+        luck = p.uniforms("reversal", (n_f,))  # (draws, F), the same for every scenario of the run
+        hazard_t = hazard[:, None, :, 0]  # (V, 1, F)
+        with np.errstate(divide="ignore", invalid="ignore"):  # hazard 0: never reversed; hazard 1: at once
+            survived = np.where(hazard_t > 0, np.floor(np.log1p(-luck) / np.log1p(-hazard_t)), np.inf)
+        year_reversed = np.array([tab.start for tab, _ in rows])[:, None, None] + survived  # (V, draws, F)
+        alive[:, 1:] = years < year_reversed[..., None]
+        reversed_now[:, 1:] = years == year_reversed[..., None]
+    disruption = share[..., None] * (alive * setting_up[:, None] + reversed_now * placed[:, None])
+    potency = np.where(placed[:, None], np.stack([tab.potency[:, idx] for tab, idx in rows]), 1.0)
+    control_f = np.stack([tab.control[idx] for tab, idx in rows])  # (V, F, T)
+    fid = np.array([tab.delivery_scale[0] for tab, _ in rows])[:, None, None]
+    kept = np.stack([tab.delivery_scale[1] for tab, _ in rows])[:, None, :]
+    delivery = (control_f * fid * kept)[:, None] * alive
+    per_offender = np.stack([tab.transition_per_offender[:, idx] for tab, idx in rows])  # (V, D, F)
+    spread = np.stack([tab.spread[idx] for tab, idx in rows])  # (V, F, T)
+    transition_cost = (per_offender * offenders[:, None] / 1e6)[..., None] * spread[:, None]
+    yearly = np.stack([tab.governance_per_year[:, idx] for tab, idx in rows])  # (V, D, F)
+    from_start = np.stack([tab.years_from_start for tab, _ in rows])[:, None, None, :]
+    governance_cost = yearly[..., None] * alive * from_start
+    # C order, as stacking the single-scenario arrays gives: sums over an axis then add in the same order.
+    c = np.ascontiguousarray
+    return _VariantInputs(
+        transition=Transition(alive=alive, disruption=c(disruption), potency=c(potency)), delivery=c(delivery),
+        transition_cost=c(transition_cost), governance_cost=c(governance_cost),
+        retained=np.stack([tab.retained[idx] for tab, idx in rows]))
+
+
 # ----------------------------------------------------------------------------------------------- simulation
 @dataclass(frozen=True)
 class Programme:
@@ -475,18 +593,16 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     prog = programme(p)
     n_draws, n_iv = p.n, len(prog.interventions)
     n_cohorts = cohorts.size.shape[1]
-    trans = [transition(s, p, horizon) for s in scenarios]
     fi = prog.function_index
-    delivery = np.stack([(control(s, p, horizon) * fidelity(s, p) * sustain(s, p, horizon)[None, :])[None] * tr.alive
-                         for s, tr in zip(scenarios, trans, strict=True)])[:, :, fi]  # (V, D, I, T)
-    potency = np.stack([tr.potency for tr in trans])[:, :, fi]  # (V, D, I, T)
+    inputs = _variant_inputs(scenarios, p, horizon, cohorts.size.sum(axis=1))
+    delivery = inputs.delivery[:, :, fi]  # (V, D, I, T)
+    potency = inputs.transition.potency[:, :, fi]  # (V, D, I, T)
     # Year-first copies for the loop below (a year's slice is then contiguous).
     delivery_t = np.ascontiguousarray(np.moveaxis(delivery, -1, 0))  # (T, V, D, I)
     potency_t = np.ascontiguousarray(np.moveaxis(potency, -1, 0))
-    disrupted_t = np.ascontiguousarray(np.moveaxis(np.stack([tr.disruption for tr in trans])[:, :, fi], -1, 0))
-    costs = [arrangement_costs(s, p, tr, cohorts.size.sum(axis=1)) for s, tr in zip(scenarios, trans, strict=True)]
-    transition_by_t = np.moveaxis(np.stack([c[0] for c in costs]), -1, 0)  # (T, V, D, F)
-    governance_by_t = np.moveaxis(np.stack([c[1] for c in costs]), -1, 0)
+    disrupted_t = np.ascontiguousarray(np.moveaxis(inputs.transition.disruption[:, :, fi], -1, 0))
+    transition_by_t = np.moveaxis(inputs.transition_cost, -1, 0)  # (T, V, D, F)
+    governance_by_t = np.moveaxis(inputs.governance_cost, -1, 0)
     pooled = np.stack([s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon) for s in scenarios])  # (V, T)
     reinvest = np.array([s.funding.reinvest_share for s in scenarios])  # (V,)
     retained_unspent = np.array([s.funding.unspent == "retained" for s in scenarios], dtype=float)  # (V,)
@@ -514,7 +630,7 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
     avoided_unit = (effect_places * per_member[:, None, :]).sum(axis=2)  # (D, I)
     gross_unit = places.sum(axis=2) * prog.cost / 1e6  # (D, I)
     saving_unit = (places * direct_saving_per_participant(p, prog, cohorts)).sum(axis=2) / 1e6  # (D, I)
-    kept_unit = np.stack([retained_share(s, p, prog) for s in scenarios])[:, None, :] * saving_unit  # (V, D, I)
+    kept_unit = inputs.retained[:, fi][:, None, :] * saving_unit  # (V, D, I)
     # Today's national provision, as a share of each cohort: its effect and diversion, lost while disrupted.
     today = np.concatenate([prog.today * prog.effect[:, :, None], prog.today * prog.diversion[:, :, None]],
                            axis=2)  # (D, I, 2C) today's effect and diversion, as shares of each cohort
@@ -733,6 +849,41 @@ def _bands(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return p10, p50, p90
 
 
+#: Headlines that need the money table by agency (`Run.money`).
+_AREA_HEADLINES = ("area_net_gbp_m", "chance_area_breaks_even")
+
+
+class _HeadlineDraws(Mapping[str, np.ndarray]):
+    """`Run.headline_draws`: a read-only mapping whose area figures are computed when first read."""
+
+    def __init__(self, run: Run) -> None:
+        self._run = run
+        self._values = _headlines(run.baseline, run.flows, run.params)
+        self._keys = (*self._values, *_AREA_HEADLINES[:1], *CHANCE_KEYS)
+        for chance, source, _ in _CHANCES:
+            if source not in _AREA_HEADLINES:
+                self._add_chance(chance)
+
+    def _add_chance(self, chance: str) -> None:
+        _, source, sign = next(c for c in _CHANCES if c[0] == chance)
+        above = sign * self._values[source] > 0
+        self._values[chance] = np.full(above.shape, float(above[1:].mean()) if self._run.draws else float(above[0]))
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key in _AREA_HEADLINES and key not in self._values:
+            from cjcore.money import area_net_pv
+
+            self._values["area_net_gbp_m"] = area_net_pv(self._run, self._run.money)
+            self._add_chance("chance_area_breaks_even")
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class Run:
     """A projection: the scenario, its baseline, and tidy views of both (built on first use)."""
 
@@ -748,16 +899,14 @@ class Run:
         self.default_baseline = baseline if default_baseline is None else default_baseline
 
     @cached_property
-    def headline_draws(self) -> dict[str, np.ndarray]:
-        """Each headline figure for the central estimate (index 0) and every draw."""
-        from cjcore.money import area_net_pv
+    def headline_draws(self) -> Mapping[str, np.ndarray]:
+        """Each headline figure for the central estimate (index 0) and every draw.
 
-        draws = _headlines(self.baseline, self.flows, self.params)
-        draws["area_net_gbp_m"] = area_net_pv(self, self.money)
-        for chance, source, sign in _CHANCES:
-            above = sign * draws[source] > 0
-            draws[chance] = np.full(above.shape, float(above[1:].mean()) if self.draws else float(above[0]))
-        return draws
+        The area's figures (`area_net_gbp_m` and its chance) need the money table by agency, which costs more than
+        all the others together: they are worked out on first use, so a trade-off over dozens of variants that
+        reads only reoffences and the net present value does not pay for them.
+        """
+        return _HeadlineDraws(self)
 
     @cached_property
     def money(self) -> np.ndarray:
