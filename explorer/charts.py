@@ -277,7 +277,7 @@ def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: boo
     legend = alt.Legend(columns=1, labelLimit=0, symbolType="stroke", symbolSize=500) if len(names) > 1 else None
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("change:Q", title=f"Change ({unit})", axis=_axis(number)),
+        y=alt.Y("change:Q", title=unit, axis=_axis(number)),  # the title says it is a change
         color=alt.Color("Option:N", scale=alt.Scale(domain=names, range=list(OKABE_ITO[4:]) + list(OKABE_ITO[:4])),
                         title=None, legend=legend),
         strokeDash=alt.StrokeDash("Option:N", scale=alt.Scale(domain=names, range=_OPTION_DASHES[:len(names)]),
