@@ -40,7 +40,6 @@ class RunView:
     overtake_year: int | None = None
     jcurve: str = ""
     draws: int = 0  # uncertainty draws behind the expected values and bands (0: central values only)
-    table: pd.DataFrame | None = None  # `frame` as people read it (`frame_table`), for "the numbers behind the charts"
     budget_note: str = ""  # the pooled budget is more than the placed functions can use (`cjcore.story.budget_note`)
     stage_notes: Mapping[str, str] = field(default_factory=dict)  # placed functions that change no outcome, and why
 
@@ -65,7 +64,7 @@ def build_run_view(scenario: Scenario, draws: int, seed: int) -> RunView:
     run = project(scenario, draws=draws, seed=seed)
     return RunView(run.summary, run.frame, run.drivers, headline_levels(run), by_cohort(run), _money(run),
                    run.agency_summary, tuple(story(run)), overtake_year(run), jcurve(run), run.draws,
-                   frame_table(run.frame), budget_note(run), stage_notes(run))
+                   budget_note(run), stage_notes(run))
 
 
 def central_run_text(view: RunView) -> str:
@@ -95,25 +94,22 @@ def overridden_assumptions(scenario: Scenario) -> str:
             "Reset them on the Evidence view.")
 
 
-def _cell(value: float, unit: str, money: bool) -> str:
-    if unit == "share":
-        return fmt.percent(value, 2)
-    return fmt.money_m(value, 2) if money else fmt.number(value)
-
-
 def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The tidy projection as a table people read: words for headers and labels, every number in its unit."""
-    rows = frame.reset_index(drop=True)
-    info = rows.metric.map(METRIC)
-    units = info.map(lambda m: m.unit)
-    money = info.map(lambda m: m.money)
+    """The tidy projection as a table people read: words for headers and labels, every number in its unit.
+
+    Built from plain lists (a row at a time through pandas costs more than the run it describes).
+    """
+    metrics = [METRIC[m] for m in frame["metric"].tolist()]
+    writers = {m.key: ((lambda v: fmt.percent(v, 2)) if m.unit == "share" else
+                       (lambda v: fmt.money_m(v, 2)) if m.money else fmt.number) for m in set(metrics)}
+    cohorts = {c: (COHORT[c].label if c in COHORT else "All offenders") for c in set(frame["cohort"].tolist())}
     out = pd.DataFrame({
-        "Year": rows.year,
-        "Group": rows.cohort.map(lambda c: COHORT[c].label if c in COHORT else "All offenders"),
-        "Measure": info.map(lambda m: m.label),
-        "Series": rows.series.map(lambda s: SERIES_LABELS.get(s, s)),
-        "Unit": [("%" if u == "share" else u) for u in units],
+        "Year": frame["year"].to_numpy(),
+        "Group": [cohorts[c] for c in frame["cohort"].tolist()],
+        "Measure": [m.label for m in metrics],
+        "Series": [SERIES_LABELS.get(s, s) for s in frame["series"].tolist()],
+        "Unit": ["%" if m.unit == "share" else m.unit for m in metrics],
     })
     for column, title in (("value", "Central run"), ("p10", "Low (p10)"), ("median", "Median"), ("p90", "High (p90)")):
-        out[title] = [_cell(v, u, m) for v, u, m in zip(rows[column], units, money, strict=True)]
+        out[title] = [writers[m.key](v) for m, v in zip(metrics, frame[column].tolist(), strict=True)]
     return out

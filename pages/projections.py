@@ -10,7 +10,7 @@ from explorer import state
 from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, change_chart, cohort_chart, drivers_chart, money_chart, trend_chart
 from explorer.runs import DRAWS, run_view
-from explorer.runview import overridden_assumptions
+from explorer.runview import frame_table, overridden_assumptions
 from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS
 from explorer.widgets import (
     headline_metrics,
@@ -102,7 +102,7 @@ with tabs["money"]:
                        "savings.")
 with tabs["numbers"]:
     if tabs["numbers"].open:
-        st.dataframe(view.table, hide_index=True, width="stretch")
+        st.dataframe(frame_table(view.frame), hide_index=True, width="stretch")
         st.caption("Central run, with the 10th, 50th and 90th percentiles of the draws; the CSV has every decimal.")
         st.download_button("Download as CSV", lambda: view.frame.to_csv(index=False).encode("utf-8"),
                            file_name=f"projection-{sc.area}.csv", mime="text/csv", on_click="ignore")

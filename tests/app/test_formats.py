@@ -18,8 +18,8 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from explorer import format as fmt
-from explorer.theme import CHANCE_CARDS
-from tests.app.conftest import VIEWS
+from explorer.theme import CHANCE_CARDS, COMPARE_TABS, PROJECTION_TABS
+from tests.app.conftest import VIEWS, open_compare_tab, open_projection_tab
 
 RAW_FLOAT = re.compile(r"(?<![\w.])\d[\d,]*\.\d{4,}(?![\d])")  # '419.0394': more decimals than any format shows
 SIGNED_ZERO = re.compile(r"(?<![\w.])[-−+]£?0(?:\.0+)?(?![.\d])")  # '-0.00', '−0.0', '+0', '-£0.0'
@@ -37,6 +37,20 @@ def _page(make_app, view: str, **query: str):
         at.multiselect[0].set_value(["__on_screen__", "london", "staged-path"]).run()
         assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def _states(make_app, view: str):
+    """The view with each of its tabs open in turn (only the open tab is drawn), or the view itself."""
+    at = _page(make_app, view)
+    tabs = {"projections": (PROJECTION_TABS, open_projection_tab), "compare": (COMPARE_TABS, open_compare_tab)}
+    if view not in tabs:
+        yield at
+        return
+    names, open_tab = tabs[view]
+    for tab in names:
+        open_tab(at, tab)
+        assert not at.exception, [e.value for e in at.exception]
+        yield at
 
 
 def _texts(at) -> Iterator[tuple[str, str]]:
@@ -66,7 +80,13 @@ def _texts(at) -> Iterator[tuple[str, str]]:
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_no_raw_floats_signed_zeros_or_code_names_on_any_view(make_app, view):
-    at = _page(make_app, view)
+    problems = []
+    for at in _states(make_app, view):
+        problems += _problems(at)
+    assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def _problems(at) -> list[str]:
     problems = []
     for where, text in _texts(at):
         if RAW_FLOAT.search(text) and "docs/" not in text:
@@ -85,7 +105,7 @@ def test_no_raw_floats_signed_zeros_or_code_names_on_any_view(make_app, view):
                 formatted = config.get(str(column), {}).get("type_config", {}).get("format")
                 if not formatted:
                     problems.append(f"float column {column!r} shown without a format")
-    assert not problems, "\n".join(problems)
+    return problems
 
 
 @pytest.mark.parametrize("view", ["spectrum", "funding_governance", "projections"])
