@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explorer import sidebar, state, textguard
+from explorer.safe_text import md
 from explorer.theme import BASE_CSS, PRESENTER_CSS
 
 st.set_page_config(page_title="Devolution-spectrum explorer", layout="wide",
@@ -22,7 +23,7 @@ PAGES = [
 page = st.navigation(PAGES)
 link_slot = sidebar.draw()
 for warning in state.link_warnings():
-    st.warning(warning)
+    st.warning(md(warning))
 state.clear_link_warnings()
 page.run()
 state.sync_url()

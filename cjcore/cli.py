@@ -1,4 +1,4 @@
-"""The command line: the same numbers as the app, from the shell.
+r"""The command line: the same numbers as the app, from the shell.
 
     python -m cjcore list
     python -m cjcore validate scenarios/*.yaml
@@ -9,8 +9,10 @@
     python -m cjcore scenarios export ID [--version N] [-o FILE]
     python -m cjcore scenarios import FILE...               # each file a new saved scenario
 
-Exit codes: 0 success; 1 a scenario is invalid or cannot be read; 2 the command was used wrongly. Problems go to
-stderr as plain lines (``FILE: field.path: what was given — what is allowed``), never as a traceback.
+Exit codes: 0 success; 1 a scenario is invalid or cannot be read (or a folder given to validate holds no .yaml
+file); 2 the command was used wrongly. Problems go to stderr as plain lines (``FILE: field.path: what was given —
+what is allowed``), never as a traceback. Text from a file (names, paths, problems) is printed with its control
+characters written out (``\x1b``), so a scenario cannot move the cursor, recolour or clear the terminal.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from cjcore.scenario_io import (
     read_capped,
 )
 from cjcore.schema import Scenario
+from cjcore.text import visible
 from cjcore.vocab import FUNCTIONS, GOVERNANCE, STAGES
 
 #: Most uncertainty draws the command line accepts (memory grows with draws × years × cohorts).
@@ -122,9 +125,9 @@ def _cmd_list(out: TextIO) -> int:
     for key, path in files.items():
         try:
             sc = load_scenario(path)
-            out.write(f"    {key:<{width}}  {sc.name} (area: {sc.area})\n")
+            out.write(visible(f"    {key:<{width}}  {sc.name} (area: {sc.area})") + "\n")
         except ScenarioError as exc:
-            out.write(f"    {key:<{width}}  INVALID: {exc.problems[0]}\n")
+            out.write(visible(f"    {key:<{width}}  INVALID: {exc.problems[0]}") + "\n")
 
     out.write(f"\nFunctions ({len(FUNCTIONS)})\n")
     width = max(len(f.key) for f in FUNCTIONS)
@@ -139,25 +142,35 @@ def _cmd_list(out: TextIO) -> int:
 
 
 # ------------------------------------------------------------------------------------------- validate
-def _expand(files: Sequence[str]) -> list[Path]:
+def _expand(files: Sequence[str], err: TextIO) -> tuple[list[Path], int]:
+    """The files to check (a folder's .yaml files), and 1 if a folder held none (said on ``err``)."""
     paths: list[Path] = []
+    status = 0
     for name in files:
         path = Path(name)
-        paths.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
-    return paths
+        if path.is_dir():
+            found = sorted(path.glob("*.yaml"))
+            if not found:
+                status = 1
+                err.write(visible(f"{path}: (whole file): a folder with no .yaml file — a scenario file, or a folder "
+                                  "holding scenario files (*.yaml)") + "\n")
+            paths.extend(found)
+        else:
+            paths.append(path)
+    return paths, status
 
 
 def _cmd_validate(files: Sequence[str], out: TextIO, err: TextIO) -> int:
-    status = 0
-    for path in _expand(files):
+    paths, status = _expand(files, err)
+    for path in paths:
         try:
             load_scenario(path, source=str(path))
         except ScenarioError as exc:
             status = 1
             for line in exc.problems:
-                err.write(line + "\n")
+                err.write(visible(line) + "\n")
         else:
-            out.write(f"OK {path}\n")
+            out.write(visible(f"OK {path}") + "\n")
     return status
 
 
@@ -191,7 +204,7 @@ def _table(run: object, out: TextIO) -> None:
     sc: Scenario = run.scenario  # type: ignore[attr-defined]
     summary = run.summary  # type: ignore[attr-defined]
     draws = run.draws  # type: ignore[attr-defined]
-    out.write(f"{sc.name}\n")
+    out.write(visible(sc.name) + "\n")
     out.write(f"Area: {get_area(sc.area).name}; horizon {sc.horizon_years} years; ")
     out.write(f"{draws:,} uncertainty draws\n\n" if draws else "central estimate (no uncertainty draws)\n\n")
     headers = ["Headline", "Central", "p10", "Median", "p90", "Unit"]
@@ -333,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_scenarios(args, out, err)
         return _cmd_project(args.file, args.draws, args.seed, args.format, out)
     except ScenarioError as exc:
-        err.write(str(exc) + "\n")
+        err.write(visible(str(exc), keep_newlines=True) + "\n")
         return 1
     except BrokenPipeError:  # piped into e.g. `head`, which stopped reading: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -153,15 +153,23 @@ def load_register() -> Register:
     return Register(parameters=MappingProxyType(by_key), interventions=interventions)
 
 
-def check_override(key: str, value: float) -> str | None:
-    """Why an override is not allowed, or None when it is."""
+def check_override(key: str, value: float, suggest: bool = True) -> str | None:
+    """Why an override is not allowed, or None when it is.
+
+    Args:
+        key: The parameter key.
+        value: The value given.
+        suggest: Look for the closest known key to suggest (a string comparison with every key: callers checking
+            thousands of keys turn it off after the first few).
+    """
     register = load_register()
     if key not in register.parameters:
         import difflib
 
-        near = difflib.get_close_matches(key, register.parameters.keys(), n=1)
+        near = difflib.get_close_matches(key, register.parameters.keys(), n=1) if suggest and len(key) <= 80 else []
         hint = f" (did you mean {near[0]!r}?)" if near else ""
-        return f"unknown parameter {key!r}{hint}"
+        shown = key if len(key) <= 60 else key[:59] + "…"
+        return f"unknown parameter {shown!r}{hint}"
     lo, hi = register[key].bounds
     if not lo <= value <= hi:
         return f"{key}: {value} is outside the allowed range {lo:g} to {hi:g}"

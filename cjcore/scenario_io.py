@@ -19,6 +19,7 @@ Scenarios are how users keep and share their assumptions, so this module makes t
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import difflib
 import os
@@ -35,7 +36,7 @@ from yaml.composer import ComposerError
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cjcore.schema import Scenario
+from cjcore.schema import MAX_NAME_CHARS, Scenario
 from cjcore.vocab import FUNCTION_KEYS
 
 #: Largest scenario file accepted, in bytes (checked before parsing). Hand-written scenarios are a few KB.
@@ -49,6 +50,15 @@ MAX_NODES = 10_000
 MAX_PROBLEMS = 100
 #: Longest shown excerpt of a value that was given.
 _GIVEN_CHARS = 60
+#: Most "did you mean …?" suggestions worked out for one file. Each compares a name with every allowed one
+#: (difflib), so a file with thousands of unknown keys cost half a minute of CPU for lines nobody reads; past
+#: this many the problems are still listed (and counted), without suggestions.
+MAX_SUGGESTIONS = 20
+#: Longest name a suggestion is looked for (difflib's cost grows with the product of the two lengths).
+_SUGGEST_CHARS = 80
+#: Most digits (or hex, binary, sexagesimal places) a whole number in a file may have before it is refused as
+#: too large without being computed; every number a scenario holds has fewer than ten.
+MAX_NUMBER_DIGITS = 40
 
 #: Built-in scenarios shipped with the program (read-only at run time).
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -117,8 +127,48 @@ class ScenarioError(ValueError):
         return "\n".join(self.problems)
 
 
+class HugeNumber:
+    """A whole number in a file too large to compute (thousands of digits): kept as its written form only.
+
+    Python refuses to turn an integer of more than 4,300 digits into text, and a hex, binary or sexagesimal one can
+    be built far larger than that, so such a number is never built. The validator then refuses it like any other
+    wrong value (it is neither an int, a float nor text) and the problem says how long it was.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        digits = len(_significant(self.text))
+        return f"a whole number of {digits:,} digits ({self.text[:12]}…)"
+
+    __repr__ = __str__
+
+
+def _significant(text: str) -> str:
+    """The digits of a YAML integer without sign, base prefix, underscores and sexagesimal colons."""
+    body = text.strip().lstrip("+-").replace("_", "").replace(":", "")
+    if body[:2].lower() in ("0x", "0b", "0o"):
+        body = body[2:]
+    return body.lstrip("0") or "0"
+
+
+def _joined(items: Iterable[str]) -> str:
+    """Items joined with commas, stopping once the text is longer than a shown excerpt (a list may be huge)."""
+    text = ""
+    for i, item in enumerate(items):
+        text += (", " if i else "") + item
+        if len(text) > _GIVEN_CHARS:
+            break
+    return text
+
+
 def _given(value: Any) -> str:
     """A short, readable rendering of a value from a file."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * MAX_NUMBER_DIGITS:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, str):
         text = repr(value)
     elif value is None:
@@ -126,12 +176,17 @@ def _given(value: Any) -> str:
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, Mapping):
-        text = "a mapping {" + ", ".join(f"{k}: {_given(v)}" for k, v in value.items()) + "}"
+        text = "a mapping {" + _joined(f"{k if isinstance(k, str) else _given(k)}: {_given(v)}"
+                                       for k, v in value.items()) + "}"
     elif isinstance(value, list | tuple):
-        text = "a list [" + ", ".join(_given(v) for v in value) + "]"
+        text = "a list [" + _joined(_given(v) for v in value) + "]"
     else:
         text = str(value)
     return text if len(text) <= _GIVEN_CHARS else text[: _GIVEN_CHARS - 1] + "…"
+
+
+#: Suggestions still allowed while the current file's problems are written (see MAX_SUGGESTIONS).
+_suggestions_left: contextvars.ContextVar[int] = contextvars.ContextVar("suggestions_left", default=MAX_SUGGESTIONS)
 
 
 def _one_of(options: Sequence[str]) -> str:
@@ -140,8 +195,12 @@ def _one_of(options: Sequence[str]) -> str:
 
 def _suggest(value: Any, options: Iterable[str]) -> str:
     """' Did you mean 'x'?' for the closest option, or ''."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > _SUGGEST_CHARS:
         return ""
+    left = _suggestions_left.get()
+    if left <= 0:
+        return ""
+    _suggestions_left.set(left - 1)
     wanted = value.strip().lower().replace(" ", "_")
     options = list(options)
     close = difflib.get_close_matches(wanted, options, n=1, cutoff=0.5)
@@ -189,6 +248,12 @@ class StrictSafeLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_yaml_int(self, node: ScalarNode) -> Any:
+        """An integer, or a ``HugeNumber`` when it has too many digits to compute (or to show)."""
+        if len(_significant(str(node.value))) > MAX_NUMBER_DIGITS:
+            return HugeNumber(str(node.value))
+        return super().construct_yaml_int(node)
+
     def construct_object(self, node: Node, deep: bool = False) -> Any:  # noqa: D102
         try:
             return super().construct_object(node, deep)
@@ -201,6 +266,9 @@ class StrictSafeLoader(yaml.SafeLoader):
             raise _YamlProblem(f"line {mark.line + 1}, column {mark.column + 1}",
                                f"{value}, which cannot be read as {_tag_text(node.tag)}",
                                _UNREADABLE.get(kind, "a plain value; put text in quotes")) from None
+
+
+StrictSafeLoader.add_constructor(_STD + "int", StrictSafeLoader.construct_yaml_int)
 
 
 def _tag_text(tag: str) -> str:
@@ -246,6 +314,22 @@ def _scan_events(text: str) -> None:
 
 
 
+def _compose(text: str, loader: StrictSafeLoader) -> Node | None:
+    """The document's node tree, composed by libyaml when available.
+
+    libyaml is several times faster than PyYAML's own composer on a large file. The pre-scan has already refused
+    aliases, deep nesting and oversized documents, which is all
+    ``StrictSafeLoader.compose_node`` adds; constructing values stays with ``loader``.
+    """
+    if _EventLoader is yaml.SafeLoader:
+        return loader.get_single_node()
+    fast = _EventLoader(text)
+    try:
+        return fast.get_single_node()
+    finally:
+        fast.dispose()
+
+
 def _check_nodes(node: Node, problems: list[_YamlProblem], lines: dict[str, int]) -> None:
     """Refuse disallowed tags, non-text keys and duplicate keys anywhere in the tree (all of them).
 
@@ -279,7 +363,7 @@ def _check_nodes(node: Node, problems: list[_YamlProblem], lines: dict[str, int]
                     continue
                 if key_node.tag != _STD + "str":
                     problems.append(_YamlProblem(
-                        where, f"the key {key_node.value!r}, which YAML reads as {_tag_text(key_node.tag)}",
+                        where, f"the key {_given(key_node.value)}, which YAML reads as {_tag_text(key_node.tag)}",
                         "keys must be plain names such as 'area'; put this one in quotes if it is meant",
                         key_line))
                     continue
@@ -287,7 +371,7 @@ def _check_nodes(node: Node, problems: list[_YamlProblem], lines: dict[str, int]
                 child_path = _path((*parts, key))
                 if key in seen:
                     problems.append(_YamlProblem(
-                        child_path, f"the key {key!r} a second time (first at line {seen[key]})",
+                        child_path, f"the key {_given(key)} a second time (first at line {seen[key]})",
                         "each key may appear only once in a mapping; delete one of them", key_line))
                     continue
                 seen[key] = key_line
@@ -371,7 +455,7 @@ def _read_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
     try:
         try:
             _scan_events(text)
-            node = loader.get_single_node()
+            node = _compose(text, loader)
         except _YamlProblem as p:
             raise ScenarioError(Problem(source, p.path, p.given, p.allowed, p.line)) from None
         except yaml.YAMLError as exc:
@@ -473,7 +557,8 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 def _path(loc: Sequence[Any]) -> str:
     """A dotted field path; odd keys (with spaces, dots, colons, ...) are quoted so the path stays readable."""
     parts = [p for p in loc if p != "[key]"]
-    return ".".join(str(p) if isinstance(p, int) or _PLAIN_KEY.fullmatch(str(p)) else repr(str(p)) for p in parts)
+    return ".".join(str(p) if isinstance(p, int) or _PLAIN_KEY.fullmatch(str(p)) and len(str(p)) <= _GIVEN_CHARS
+                    else _given(str(p)) for p in parts)
 
 
 def _area_problem(source: str, value: Any) -> Problem:
@@ -503,14 +588,14 @@ def _override_problems(source: str, value: Any) -> list[Problem]:
         param = register.parameters.get(key)
         if param is None:
             out.append(Problem(
-                source, f"overrides.{key}", _given(v),
+                source, _path(("overrides", key)), _given(v),
                 f"no such parameter in the evidence register; {_suggest(key, register.parameters)}allowed: a "
                 "parameter key from cjcore/data/evidence.yaml (the Evidence page lists them)"))
             continue
         lo, hi = param.bounds
         if not lo <= float(v) <= hi:
             allowed = f"a number from {lo:g} to {hi:g} (unit: {param.unit})"
-            out.append(Problem(source, f"overrides.{key}", _given(v), allowed))
+            out.append(Problem(source, _path(("overrides", key)), _given(v), allowed))
     return out
 
 
@@ -603,16 +688,35 @@ def _line_of(path: str, lines: Mapping[str, int]) -> int | None:
 def _validation_problems(exc: ValidationError, source: str, lines: Mapping[str, int],
                          root: type[BaseModel] = Scenario) -> list[Problem]:
     out: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        for p in _schema_problem(source, err, root):
-            # A missing field has no line of its own: point at its parent mapping, unless that is the whole file.
-            path = p.path.rpartition(".")[0] if err["type"] == "missing" else p.path
-            line = _line_of(path, lines) if path else None
-            out.append(dataclasses.replace(p, line=line))
+    budget = _suggestions_left.set(MAX_SUGGESTIONS)  # a fresh allowance of suggestions for each file
+    try:
+        for err in exc.errors(include_url=False):
+            for p in _schema_problem(source, err, root):
+                # A missing field has no line of its own: point at its parent mapping, unless that is the whole file.
+                path = p.path.rpartition(".")[0] if err["type"] == "missing" else p.path
+                line = _line_of(path, lines) if path else None
+                out.append(dataclasses.replace(p, line=line))
+    finally:
+        _suggestions_left.reset(budget)
     return sorted(dict.fromkeys(out), key=lambda p: p.line or 0)  # in the order a reader meets them
 
 
 # ----------------------------------------------------------------------------------------------- public
+def title_problem(title: str) -> str | None:
+    """Why a title cannot be a scenario's name (to say so before saving), or None when it can.
+
+    A form field that silently cut or dropped a long title would save under the old name instead: the caller
+    refuses the save and shows this.
+    """
+    name = title.strip()
+    if not name:
+        return "Give the scenario a name first."
+    if len(name) > MAX_NAME_CHARS:
+        return (f"A scenario name can be at most {MAX_NAME_CHARS} characters; this one has {len(name):,}. "
+                "Shorten it and save again (nothing was saved).")
+    return None
+
+
 def parse_scenario(text: str | bytes, source: str = "<text>") -> Scenario:
     """Parse and validate the text of a scenario file.
 

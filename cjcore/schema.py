@@ -31,10 +31,14 @@ MAX_HORIZON_YEARS = 10
 MAX_AGREEMENT_YEAR = 10
 MAX_BUDGET_GBP_M = 1000.0
 MAX_NOTE_CHARS = 2000
+#: Longest scenario name (a title for lists and headers).
+MAX_NAME_CHARS = 120
 #: Largest count a supplied baseline may give (people or offences in one area's yearly cohort: a sanity bound far
 #: above any police force area's figures).
 MAX_SUPPLIED_COUNT = 1_000_000
 MAX_SOURCE_CHARS = 500
+#: Override problems spelled out in one validation message (the rest are counted).
+_OVERRIDE_PROBLEMS_SHOWN = 5
 #: Unit costs a supplied baseline may set locally (evidence-register keys, £ in the model's price base).
 UNIT_COST_KEYS: tuple[str, ...] = (
     "prison_cost_per_place_gbp", "probation_cost_per_case_gbp", "court_cost_per_case_gbp", "police_cost_per_arrest_gbp",
@@ -247,7 +251,7 @@ class Scenario(_Strict):
     """One area's placements on the devolution spectrum with its funding, governance and assumptions."""
 
     schema_version: Literal[1] = Field(SCHEMA_VERSION, alias="schema", description="Scenario format version.")
-    name: str = Field(min_length=1, max_length=120, description="A short title for the scenario.")
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="A short title for the scenario.")
     area: str = Field(description="Police force area key, e.g. greater-manchester.")
     description: str = Field("", max_length=5000, description="Where the scenario comes from and why.")
     horizon_years: int = Field(5, ge=1, le=MAX_HORIZON_YEARS, description="Years projected (1–10).")
@@ -280,7 +284,15 @@ class Scenario(_Strict):
     def _known_overrides(cls, value: MappingProxyType) -> MappingProxyType:
         from cjcore.evidence import check_override
 
-        problems = [p for key, v in value.items() if (p := check_override(key, v))]
+        problems: list[str] = []
+        bad = 0
+        for key, v in value.items():  # the first few in full; the rest counted (a file may hold thousands)
+            if (problem := check_override(key, v, suggest=bad < _OVERRIDE_PROBLEMS_SHOWN)) is not None:
+                bad += 1
+                if bad <= _OVERRIDE_PROBLEMS_SHOWN:
+                    problems.append(problem)
+        if bad > _OVERRIDE_PROBLEMS_SHOWN:
+            problems.append(f"{bad - _OVERRIDE_PROBLEMS_SHOWN:,} more")
         if problems:
             raise ValueError("; ".join(problems))
         return value

@@ -8,17 +8,17 @@ someone saved in between, nothing is overwritten: the view says who and when, an
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from cjcore.areas import get_area
-from cjcore.scenario_io import ScenarioError, builtin_scenarios, load_scenario
+from cjcore.scenario_io import ScenarioError, builtin_scenarios, load_scenario, title_problem
 from cjcore.schema import Scenario
 from cjcore.store import ReadOnly, StaleVersion, Version
 from explorer import auth, rooms, state, storage
+from explorer.safe_text import md as safe_md
 from explorer.urlstate import saved_key
 
 _STALE = "cj_stale_save"
@@ -32,19 +32,9 @@ def when(moment: datetime) -> str:
     return f"{moment:%d %b %Y, %H:%M} UTC"
 
 
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-_ADDRESS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?<=@)")
-
-
 def md(text: str | None, limit: int = _NAME_CHARS) -> str:
-    """User text (a title) as markdown that shows exactly that text on one line: never a link, image or format.
-
-    Every ASCII punctuation character is backslash-escaped and web or mail addresses are broken with an invisible
-    word joiner, so GitHub-flavoured markdown cannot turn them into links.
-    """
-    line = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text or "someone")).split())
-    line = line if len(line) <= limit else line[: limit - 1] + "…"
-    return _PUNCTUATION.sub(r"\\\1", _ADDRESS.sub("\u2060", line))
+    """User text (a title, who saved) as literal one-line markdown (explorer/safe_text.py); 'someone' for none."""
+    return safe_md(text or "someone", limit)
 
 
 def _loaded(version: Version, message: str) -> None:
@@ -62,7 +52,7 @@ def library() -> None:
         try:
             loaded = load_scenario(path)
         except ScenarioError as exc:
-            st.warning(f"Built-in file {path.name} is not a valid scenario: {exc.problems[0]}")
+            st.warning(f"Built-in file {safe_md(path.name)} is not a valid scenario: {safe_md(exc.problems[0], 300)}")
             continue
         with st.container(border=True):
             top = st.columns([6, 2])
@@ -165,15 +155,15 @@ def save_controls(scenario: Scenario) -> None:
             if st.button("Cancel", key="stale_cancel", width="stretch"):
                 st.session_state.pop(_STALE, None)
                 st.rerun()
-    title = st.text_input("Save as", value=scenario.name, max_chars=120,
+    title = st.text_input("Save as", value=scenario.name,  # no max_chars: a long title is refused, not cut
                           key=state.widget_key("save_title"),
                           help="Saving as a new scenario never replaces another one, whatever its name: every "
                                "saved scenario has its own id, and the name is only what the library shows.")
     if note := rooms.save_note():
         st.caption(md(note, 200))
     if st.button("Save as new scenario", disabled=bool(blocked), key=state.widget_key("save_new")):
-        if not title.strip():
-            st.error("Give the scenario a name first.")
+        if problem := title_problem(title):
+            st.error(problem)
         else:
             _save_new(scenario, title.strip())
     if message := st.session_state.pop(_MESSAGE, None):

@@ -11,7 +11,8 @@ from cjcore.changes import all_changes, policy_changes
 from cjcore.scenario_io import builtin_scenarios, load_scenario
 from cjcore.store import ScenarioInfo
 from explorer import account, state, storage
-from explorer.urlstate import SAVED_PREFIX, parse_saved_key, saved_key
+from explorer.safe_text import md
+from explorer.urlstate import SAVED_PREFIX, left_out, parse_saved_key, saved_key
 
 
 def saved_label(info: ScenarioInfo, repeated: bool = False) -> str:
@@ -111,6 +112,8 @@ def draw() -> st.delta_generator.DeltaGenerator:
         st.selectbox("Scenario", list(options), index=list(options).index(current), format_func=options.get,
                      key=key, on_change=_on_scenario_change, args=(key,),
                      help="Load a built-in scenario or one you saved. Your edits since loading are replaced.")
+        if label := state.uploaded():
+            st.caption(f"On screen: {md(label)}{' — edited since' if state.uploaded_edited() else ''}")
         if message := st.session_state.pop("cj_sidebar_error", None):
             st.error(message)
         _newer_version_notice()
@@ -149,9 +152,11 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
             st.rerun()
         if changes:
             with st.expander(f"What changed since loading ({len(changes)})"):
-                st.markdown("\n".join(f"- {c}" for c in changes))
+                st.markdown("\n".join(f"- {md(c, 200)}" for c in changes))
         st.markdown("**Share link** — opens this exact view")
         # One line that scrolls sideways, with Streamlit's copy button: the whole link is copied, none of it shown
         # over 40 lines. The address bar holds the same link.
         st.code(state.share_link(url_path), language=None, wrap_lines=False, height=None)
         st.caption("Copy it with the button at the right of the box (or from the address bar).")
+        for note in left_out(state.query_params(), sc, state.origin()):
+            st.caption(note)

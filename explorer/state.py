@@ -26,6 +26,7 @@ _WARNINGS = "cj_link_warnings"
 _READY = "cj_ready"
 _UNDO = "cj_undo"
 _REDO = "cj_redo"
+_UPLOADED = "cj_uploaded"  # (label, scenario) of the upload on screen, until another scenario is loaded
 MAX_HISTORY = 100
 
 
@@ -144,6 +145,7 @@ def load(key: str, loaded: Scenario) -> None:
     st.session_state[_ORIGIN_KEY] = key
     st.session_state[_ORIGIN] = loaded
     st.session_state[_SCENARIO] = loaded
+    st.session_state.pop(_UPLOADED, None)
     bump()
 
 
@@ -151,6 +153,23 @@ def replace(new: Scenario) -> None:
     """Make an edited whole scenario current (YAML editor, upload) and redraw every control; undo can restore."""
     set_scenario(new)
     bump()
+
+
+def set_uploaded(label: str) -> None:
+    """Remember that the scenario on screen came from an upload, and how to name it (until the next load)."""
+    st.session_state[_UPLOADED] = (label, scenario())
+
+
+def uploaded() -> str | None:
+    """The label of the upload on screen ("Uploaded: <name> (from <file>)"), or None."""
+    found = st.session_state.get(_UPLOADED)
+    return found[0] if found else None
+
+
+def uploaded_edited() -> bool:
+    """Whether the scenario on screen has been changed since it was uploaded."""
+    found = st.session_state.get(_UPLOADED)
+    return bool(found) and found[1] != scenario()
 
 
 def reset() -> None:

@@ -1,14 +1,22 @@
 """Share links: the whole view as short query parameters, and back again.
 
 A link names its starting scenario (`s`) and carries only what differs from it, so links stay short. Every
-parameter is parsed on its own: a bad one is reported and skipped, and if the result is not a valid scenario
-the link falls back to the named scenario. No link can crash the app. This module has no Streamlit import so
-it can be tested directly.
+parameter is parsed on its own: a bad one is reported and skipped while the link's other values are kept, and
+if the result is still not a valid scenario the link falls back to the named scenario. No link can crash the
+app. Numbers in a link are plain ASCII digits only (no `1_0`, no other scripts' digits, no `inf`). Values echoed
+in a warning are shortened and flattened to one line; the app shows them as literal text (explorer/safe_text.py).
+
+The name, description and notes travel while they fit (`nm`, `d`, `n`). Past the size limit the description
+and notes are left out and a short digest of them travels instead (`dh`, `nh`): the sender is told what was
+left out (``left_out``) and the recipient, whose scenario then has the saved scenario's text, is told when that
+text differs from the sender's. This module has no Streamlit import so it can be tested directly.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
+import hashlib
 import json
 import re
 import zlib
@@ -19,6 +27,7 @@ from typing import get_args
 from pydantic import ValidationError
 
 from cjcore.schema import Funding, Scenario
+from cjcore.text import one_line
 from cjcore.vocab import CONDITION_KEYS, FUNCTION_KEYS, GOVERNANCE_KEYS, STAGE_KEYS
 
 DEFAULT_ORIGIN = "greater-manchester"
@@ -31,6 +40,12 @@ MAX_PARAM_CHARS = 2000
 #: Notes travel in the link only while they fit in this many characters (encoded); the YAML always has them.
 MAX_NOTES_CHARS = 1500
 _MAX_NOTES_BYTES = 64_000
+#: Longest echo of a link value in a warning.
+ECHO_CHARS = 40
+#: Hex characters of the digest that stands in for notes or a description too long for the link.
+DIGEST_CHARS = 12
+_INT = re.compile(r"[0-9]{1,6}")
+_FLOAT = re.compile(r"-?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})(?:[eE][-+]?[0-9]{1,3})?")
 
 # Query key -> (section, field) for the scalar funding and governance fields.
 _FIELDS: Mapping[str, tuple[str, str, type]] = {
@@ -50,7 +65,16 @@ _LABELS: Mapping[str, str] = {
     "gc": "five-conditions scores", "o": "assumption overrides", "fb": "pooled budget", "fn": "national share",
     "fs": "settlement years", "fa": "funding agreement year", "fr": "renewal", "fi": "reinvested share",
     "fu": "unspent pooled money",
-    "ga": "governance agreement year", "n": "notes", "b": "area's own figures",
+    "ga": "governance agreement year", "n": "notes", "b": "area's own figures", "nm": "scenario name",
+    "d": "description", "nh": "notes", "dh": "description",
+}
+#: The order a link's values are applied in when some of them do not fit together (see ``decode``).
+_ORDER = ("area", "h", "p", "fb", "fn", "fs", "fa", "fr", "fi", "fu", "gm", "ga", "gc", "o", "b", "nm", "d", "n")
+#: What the sender is told about a part of the scenario left out of the link.
+LEFT_OUT = {
+    "notes": "The notes are too long for the link — they travel in the YAML and the briefing.",
+    "description": "The description is too long for the link — it travels in the YAML and the briefing.",
+    "own figures": "The area's own figures are too long for the link — they travel in the YAML download.",
 }
 
 
@@ -109,14 +133,46 @@ def encode(scenario: Scenario, origin_key: str, origin: Scenario, presenter: boo
         params["gc"] = scores
     if dict(scenario.overrides) != dict(origin.overrides):
         params["o"] = ",".join(f"{k}:{_fmt(v)}" for k, v in sorted(scenario.overrides.items()))
-    if scenario.notes != origin.notes and (packed := pack_notes(scenario)) is not None:
-        params["n"] = packed
+    if scenario.name != origin.name:
+        params["nm"] = scenario.name
+    if scenario.description != origin.description:
+        if (packed := _pack(scenario.description)) is not None:
+            params["d"] = packed
+        else:
+            params["dh"] = digest(scenario.description)
+    if scenario.notes != origin.notes:
+        if (packed := pack_notes(scenario)) is not None:
+            params["n"] = packed
+        else:
+            params["nh"] = notes_digest(scenario)
     if scenario.baseline != origin.baseline and scenario.baseline is not None \
             and (packed := _pack(scenario.baseline.model_dump(exclude_none=True))) is not None:
         params["b"] = packed  # the area's own figures travel while short; the YAML always has them
     if presenter:
         params["pm"] = "1"
     return params
+
+
+def left_out(params: Mapping[str, str], scenario: Scenario, origin: Scenario) -> list[str]:
+    """What the sender should know the link leaves out (notes, description, own figures too long to travel)."""
+    out = []
+    if "nh" in params:
+        out.append(LEFT_OUT["notes"])
+    if "dh" in params:
+        out.append(LEFT_OUT["description"])
+    if scenario.baseline is not None and scenario.baseline != origin.baseline and "b" not in params:
+        out.append(LEFT_OUT["own figures"])
+    return out
+
+
+def digest(text: str) -> str:
+    """A short digest of some text: enough to tell the recipient that their copy differs from the sender's."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_CHARS]
+
+
+def notes_digest(scenario: Scenario) -> str:
+    """The digest of a scenario's notes (topics and texts, in order)."""
+    return digest(json.dumps([[n.topic, n.text] for n in scenario.notes], ensure_ascii=False))
 
 
 def _pack(value: object) -> str | None:
@@ -154,8 +210,21 @@ def _unpack_notes(text: str) -> list[dict[str, str]]:
     return [{"topic": str(topic), "text": str(body)} for topic, body in items]
 
 
+def _parse_int(text: str) -> int:
+    if not _INT.fullmatch(text):
+        raise ValueError("expected a whole number written with the digits 0–9")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if not _FLOAT.fullmatch(text):
+        raise ValueError("expected a number written with the digits 0–9 (and a decimal point)")
+    return float(text)
+
+
 def _parse_placements(text: str) -> dict[str, str]:
-    if len(text) != len(FUNCTION_KEYS) or not all(ch.isdigit() and int(ch) < len(STAGE_KEYS) for ch in text):
+    stages = "0123456789"[: len(STAGE_KEYS)]
+    if len(text) != len(FUNCTION_KEYS) or not all(ch in stages for ch in text):
         raise ValueError(f"expected {len(FUNCTION_KEYS)} digits from 0 to {len(STAGE_KEYS) - 1}")
     return {f: STAGE_KEYS[int(ch)] for f, ch in zip(FUNCTION_KEYS, text, strict=True) if ch != "0"}
 
@@ -171,8 +240,8 @@ def _parse_overrides(text: str) -> dict[str, float]:
     for item in filter(None, text.split(",")):
         key, sep, value = item.partition(":")
         if not sep:
-            raise ValueError(f"expected key:value, got {item!r}")
-        out[key] = float(value)
+            raise ValueError(f"expected key:value, got {one_line(item, ECHO_CHARS)!r}")
+        out[key] = _parse_float(value)
     return out
 
 
@@ -185,7 +254,62 @@ def _parse_scalar(text: str, kind: type) -> object:
         if text not in UNSPENT_CHOICES:
             raise ValueError(f"expected one of {', '.join(UNSPENT_CHOICES)}")
         return text
-    return kind(text)
+    return _parse_int(text) if kind is int else _parse_float(text)
+
+
+def _unpack_text(text: str) -> str:
+    value = _unpack(text)
+    if not isinstance(value, str):
+        raise ValueError("not a text")
+    return value
+
+
+def _apply(data: dict, key: str, raw: str) -> None:
+    """Put one link value into the scenario's data (ValueError, TypeError or zlib.error if it cannot be read)."""
+    if len(raw) > MAX_PARAM_CHARS:
+        raise ValueError("too long")
+    if key == "area":
+        data["area"] = raw
+    elif key == "h":
+        data["horizon_years"] = _parse_int(raw)
+    elif key == "p":
+        data["placements"] = _parse_placements(raw)
+    elif key == "gm":
+        if raw not in GOVERNANCE_KEYS:
+            raise ValueError(f"expected one of {', '.join(GOVERNANCE_KEYS)}")
+        data["governance"]["model"] = raw
+    elif key == "gc":
+        data["governance"]["five_conditions"] = _parse_scores(raw)
+    elif key == "o":
+        data["overrides"] = _parse_overrides(raw)
+    elif key == "n":
+        data["notes"] = _unpack_notes(raw)
+    elif key == "b":
+        data["baseline"] = _unpack_baseline(raw)
+    elif key == "nm":
+        data["name"] = raw
+    elif key == "d":
+        data["description"] = _unpack_text(raw)
+    else:
+        section, name, kind = _FIELDS[key]
+        data[section][name] = _parse_scalar(raw, kind)
+
+
+def _problem_text(exc: ValidationError) -> str:
+    """A validation error's first messages, on one line and short (they may quote the value)."""
+    return one_line("; ".join(e["msg"] for e in exc.errors()[:2]), 120)
+
+
+def _text_differs(params: Mapping[str, str], scenario: Scenario) -> list[str]:
+    """Warnings for text the sender had but the link could not carry (only its digest travelled)."""
+    out = []
+    if "nh" in params and params["nh"] != notes_digest(scenario):
+        out.append("The sender's notes differ from these: they were too long for the link. Ask for the YAML file "
+                   "or the briefing to see them.")
+    if "dh" in params and params["dh"] != digest(scenario.description):
+        out.append("The sender's description differs from this one: it was too long for the link. Ask for the "
+                   "YAML file or the briefing to see it.")
+    return out
 
 
 def decode(params: Mapping[str, str], load_origin: Callable[[str], Scenario],
@@ -196,47 +320,45 @@ def decode(params: Mapping[str, str], load_origin: Callable[[str], Scenario],
     try:
         origin = load_origin(origin_key)
     except Exception:  # any failure to load the named scenario falls back to the default one
-        warnings.append(f"The link names a scenario that is not available ({origin_key[:60]!r}); "
+        warnings.append(f"The link names a scenario that is not available ({one_line(origin_key, ECHO_CHARS)!r}); "
                         f"showing the default scenario instead.")
         origin_key, origin = default_origin, load_origin(default_origin)
 
-    data = origin.model_dump(by_alias=True)
-    for key, raw in params.items():
-        if key in ("s", "pm") or key not in _LABELS:
+    base = origin.model_dump(by_alias=True)
+    data = copy.deepcopy(base)
+    readable: dict[str, str] = {}
+    for key in _ORDER:
+        raw = params.get(key)
+        if raw is None:
             continue
-        what = _LABELS[key]
         try:
-            if len(raw) > MAX_PARAM_CHARS:
-                raise ValueError("too long")
-            if key == "area":
-                data["area"] = raw
-            elif key == "h":
-                data["horizon_years"] = int(raw)
-            elif key == "p":
-                data["placements"] = _parse_placements(raw)
-            elif key == "gm":
-                if raw not in GOVERNANCE_KEYS:
-                    raise ValueError(f"expected one of {', '.join(GOVERNANCE_KEYS)}")
-                data["governance"]["model"] = raw
-            elif key == "gc":
-                data["governance"]["five_conditions"] = _parse_scores(raw)
-            elif key == "o":
-                data["overrides"] = _parse_overrides(raw)
-            elif key == "n":
-                data["notes"] = _unpack_notes(raw)
-            elif key == "b":
-                data["baseline"] = _unpack_baseline(raw)
-            else:
-                section, name, kind = _FIELDS[key]
-                data[section][name] = _parse_scalar(raw, kind)
+            _apply(data, key, raw)
         except (TypeError, ValueError, zlib.error) as exc:
-            warnings.append(f"The link's {what} ({raw[:40]!r}) could not be read ({exc}); it was ignored.")
+            warnings.append(f"The link's {_LABELS[key]} ({one_line(raw, ECHO_CHARS)!r}) could not be read "
+                            f"({one_line(exc, 120)}); it was ignored.")
+        else:
+            readable[key] = raw
 
     try:
         scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-        warnings.append(f"The link's changes do not make a valid scenario ({problems}); "
-                        f"showing the scenario as saved instead.")
-        scenario = origin
+    except ValidationError:
+        # Some values do not make a valid scenario: apply them one by one and keep each that still fits.
+        data = copy.deepcopy(base)
+        for key, raw in readable.items():
+            trial = copy.deepcopy(data)
+            _apply(trial, key, raw)
+            try:
+                Scenario.model_validate(trial)
+            except ValidationError as exc:
+                warnings.append(f"The link's {_LABELS[key]} ({one_line(raw, ECHO_CHARS)!r}) is not allowed "
+                                f"({_problem_text(exc)}); it was ignored.")
+            else:
+                data = trial
+        try:
+            scenario = Scenario.model_validate(data)
+        except ValidationError as exc:
+            warnings.append(f"The link's changes do not make a valid scenario ({_problem_text(exc)}); "
+                            f"showing the scenario as saved instead.")
+            scenario = origin
+    warnings += _text_differs(params, scenario)
     return Decoded(scenario, origin_key, origin, presenter=params.get("pm") == "1", warnings=warnings)

@@ -15,6 +15,7 @@ from explorer import format as fmt
 from explorer import state
 from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
 from explorer.runview import central_run_text
+from explorer.safe_text import md
 from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL, TRADEOFF_MEASURES
 
 
@@ -35,7 +36,7 @@ def page_header(title: str, intro: str = "") -> None:
     st.title(title)
     loaded = state.origin()
     where = f" · {get_area(sc.area).name}" if sc.area == loaded.area else ""  # else the title names the area
-    st.caption(f"**{scenario_title(sc, loaded)}**{where} · {sc.horizon_years}-year horizon")
+    st.caption(f"**{md(scenario_title(sc, loaded))}**{where} · {sc.horizon_years}-year horizon")
     if intro and not state.presenter():
         st.markdown(intro)
 

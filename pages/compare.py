@@ -13,6 +13,7 @@ from explorer import format as fmt
 from explorer import state
 from explorer.charts import area_spread_chart, change_chart, postcode_chart, sweep_chart
 from explorer.runs import postcode_view, run_view, sweep_view
+from explorer.safe_text import ECHO_CHARS, md
 from explorer.sidebar import scenario_options
 from explorer.theme import COMPARE_TAB_KEY, COMPARE_TABS
 from explorer.widgets import page_header
@@ -103,7 +104,7 @@ with tab_scenarios:
             try:
                 option = sc if key == ON_SCREEN else state.load_origin(key)
             except Exception as exc:  # a user file deleted or broken since the list was drawn
-                st.warning(f"Could not load {options[key]}: {exc}")
+                st.warning(f"Could not load {md(options[key])}: {md(exc, ECHO_CHARS * 2)}")
                 continue
             name = f"{option.name} ({get_area(option.area).name})" if key != ON_SCREEN else options[key]
             runs[name] = run_view(option)

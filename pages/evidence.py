@@ -15,6 +15,7 @@ from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.scenario_io import ScenarioError
 from explorer import format as fmt
 from explorer import state
+from explorer.safe_text import md, md_lines
 from explorer.widgets import page_header, show_findings
 
 state.require_app()  # first visit to a deep link on a fresh server: go through app.py
@@ -121,7 +122,7 @@ if sc.overrides:
     for k, v in sorted(sc.overrides.items()):
         text, reset = st.columns([6, 1], vertical_alignment="center")
         p = register.parameters.get(k)
-        text.markdown(f"- {p.label if p else k}: default {fmt.significant(p.model_value if p else 0)} → "
+        text.markdown(f"- {md(p.label if p else k)}: default {fmt.significant(p.model_value if p else 0)} → "
                       f"**{fmt.significant(v)}** "
                       f"{p.unit if p else ''}{f' ({PRICE_BASE_LABEL})' if p and p.price_year else ''}")
         if reset.button("Reset", key=f"ev_reset_{k}", width="stretch"):
@@ -160,7 +161,7 @@ if own_upload is not None:
     try:
         supplied = parse_baseline_csv(own_data, own_upload.name)
     except ScenarioError as exc:
-        st.error("These figures cannot be used yet:\n\n" + "\n".join(f"- {line}" for line in exc.problems))
+        st.error("These figures cannot be used yet:\n\n" + md_lines(exc.problems))
     else:
         digest = hashlib.sha256(own_data).hexdigest()
         if st.session_state.get("cj_last_own_figures") != digest:
@@ -168,15 +169,15 @@ if own_upload is not None:
             try:
                 with_own = sc.with_changes(baseline=supplied.model_dump())
             except ValidationError as exc:
-                st.error("These figures cannot be used with this scenario:\n\n" + "\n".join(
-                    f"- {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10]))
+                st.error("These figures cannot be used with this scenario:\n\n" + md_lines(
+                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10]))
             else:
                 state.replace(with_own)
                 st.rerun()
 if sc.baseline is not None:
     comparison = baseline_comparison(sc.area, sc.baseline)
     comparison = comparison[comparison.supplied.notna()]
-    st.markdown(f"**The model runs on the figures {supplied_label(sc.baseline)}.**")
+    st.markdown(f"**The model runs on the figures {md(supplied_label(sc.baseline))}.**")
     st.dataframe(pd.DataFrame({
         "Group": comparison.group_label, "Figure": comparison.label, "Unit": comparison.unit,
         "Derived": comparison.derived.map(fmt.significant),

@@ -1,20 +1,13 @@
 """Scenarios: the library, a YAML editor with live checks, upload, download, save (versions) and history."""
 
-import hashlib
-
 import streamlit as st
 
-from cjcore.scenario_io import ScenarioError, dump_scenario, parse_scenario, safe_filename
+from cjcore.scenario_io import ScenarioError, dump_scenario, safe_filename
 from explorer import saving, state
+from explorer.upload import parsed, show_problems, upload_section
 from explorer.widgets import page_header
 
 state.require_app()  # first visit to a deep link on a fresh server: go through app.py
-
-
-def show_problems(error: ScenarioError) -> None:
-    """Every problem as a readable list, never a traceback."""
-    st.error("This scenario cannot be used yet:\n\n" + "\n".join(f"- {line}" for line in error.problems))
-
 
 page_header("Scenarios", "Load a scenario, edit it as YAML, upload one, download the one on screen, or save it.")
 sc = state.scenario()
@@ -29,10 +22,9 @@ with editor:
                "Apply makes them the scenario on screen.")
     text = st.text_area("Scenario YAML", dump_scenario(sc), height=420, key=state.widget_key("yaml_editor"),
                         label_visibility="collapsed")
-    try:
-        edited = parse_scenario(text, "editor")
-    except ScenarioError as exc:
-        show_problems(exc)
+    edited = parsed(text.encode("utf-8"), "editor")  # checked once per text, not on every rerun
+    if isinstance(edited, ScenarioError):
+        show_problems(edited)
     else:
         if edited == sc:
             st.success("Valid. No changes from the scenario on screen.")
@@ -43,21 +35,7 @@ with editor:
                 st.rerun()
 
     st.subheader("Upload")
-    upload = st.file_uploader("Upload a scenario file (.yaml, up to 1 MB)", type=["yaml", "yml"],
-                              key=state.widget_key("upload"))
-    if upload is not None:
-        data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
-        try:
-            uploaded = parse_scenario(data, upload.name)
-        except ScenarioError as exc:
-            show_problems(exc)
-        else:
-            if st.session_state.get("cj_last_upload") != digest:
-                st.session_state["cj_last_upload"] = digest
-                state.replace(uploaded)
-                st.rerun()
-            st.success(f"Loaded {upload.name}: {uploaded.name}. Save it to keep it in your library.")
+    upload_section()
 
     st.subheader("Download and save")
     st.download_button("Download this scenario (YAML)", dump_scenario(sc).encode("utf-8"),

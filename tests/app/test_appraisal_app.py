@@ -10,6 +10,7 @@ from cjcore.story import story
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
 from tests.app.conftest import open_projection_tab
+from tests.security.oracle import shown_text
 
 FUNDING = "pages/funding_governance.py"
 BIG_BUDGET = 200.0  # far more than the placed functions can use, so some committed money is unused
@@ -181,7 +182,7 @@ def test_a_bad_own_figures_file_lists_its_errors_like_a_scenario_file(make_app):
     at.switch_page("pages/evidence.py").run()
     next(u for u in at.file_uploader if "own figures" in u.label).upload("bad.csv", bad, "text/csv").run()
     assert not at.exception
-    error = next(e.value for e in at.error if "cannot be used yet" in e.value)
+    error = next(shown_text(e.value) for e in at.error if "cannot be used yet" in e.value)
     for line in caught.value.problems:
         assert line in error
     assert at.session_state["cj_scenario"].baseline is None

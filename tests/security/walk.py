@@ -1,0 +1,54 @@
+"""Every piece of markdown an AppTest run put on screen, with where it is.
+
+Streamlit renders as markdown: ``st.markdown``/``caption``/``write`` bodies, alerts (warning, error, success,
+info), titles and headers, toasts, and the labels and help texts of widgets, metrics, expanders, tabs and
+popovers. It does not render as markdown: ``st.text``, ``st.code``, tables, charts, the options of a select box and
+the values of inputs, so those are left out.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+
+from streamlit.testing.v1 import AppTest
+
+from explorer.theme import BASE_CSS, PRESENTER_CSS
+
+#: Proto fields rendered as markdown, by the proto's type name (None: any type not listed as plain).
+_FIELDS = ("body", "label", "help", "title")
+_PLAIN_TYPES = {"Text", "Code", "Json", "Exception", "VegaLiteChart", "ArrowNamedDataFrame", "Arrow", "Empty",
+                "DownloadButton_data"}
+#: The app's own HTML: the style sheet app.py injects with unsafe_allow_html.
+_APP_HTML = {textwrap.dedent(css).strip() for css in (BASE_CSS, PRESENTER_CSS)}  # as st.markdown cleans it
+
+
+def _strings(proto: object, where: str) -> Iterator[tuple[str, str]]:
+    name = type(proto).__name__
+    if name in _PLAIN_TYPES:
+        return
+    fields = getattr(proto, "DESCRIPTOR", None)
+    if fields is None:
+        return
+    for field, value in proto.ListFields():  # type: ignore[attr-defined]
+        if field.name in _FIELDS and isinstance(value, str):
+            if name == "Markdown" and textwrap.dedent(value).strip() in _APP_HTML:
+                continue
+            yield f"{where} {name}.{field.name}", value
+        elif name == "Block" and field.message_type is not None and not isinstance(value, (list, tuple)):
+            yield from _strings(value, where)  # an expander, tab, popover or dialog inside a block
+
+
+def markdown_texts(at: AppTest) -> list[tuple[str, str]]:
+    """(where, markdown) for every markdown-rendered string on screen after the last run."""
+    found: list[tuple[str, str]] = []
+
+    def visit(node: object, where: str) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.extend(_strings(proto, where))
+        for key, child in (getattr(node, "children", None) or {}).items():
+            visit(child, f"{where}/{key}")
+
+    visit(at._tree, "")
+    return found
