@@ -27,17 +27,20 @@ def test_a_link_rebuilds_the_scenario(data: dict[str, Any], extra, note_list, or
     params = encode(scenario, origin_key, origin, presenter)
     assert all(isinstance(v, str) for v in params.values())
     decoded = decode(params, load_builtin)
-    assert decoded.warnings == []
     assert decoded.presenter is presenter
     if "n" in params or scenario.notes == origin.notes:
+        assert decoded.warnings == []
         assert decoded.scenario == scenario
-    else:  # notes too long for a link travel in the YAML and the briefing instead
-        assert len(params.get("n", "")) <= MAX_NOTES_CHARS
+    else:  # notes too long for a link travel in the YAML and the briefing instead; the recipient is told
+        assert len(params.get("n", "")) <= MAX_NOTES_CHARS and "nh" in params
+        assert decoded.warnings == ["The sender's notes differ from these: they were too long for the link. Ask "
+                                    "for the YAML file or the briefing to see them."]
         assert decoded.scenario == scenario.with_changes(notes=[n.model_dump() for n in origin.notes])
 
 
 @given(st.dictionaries(st.sampled_from(["s", "area", "h", "p", "fb", "fn", "fs", "fa", "fr", "fi", "fu", "gm", "ga",
-                                        "gc", "o", "n", "b", "pm", "zz"]), st.text(max_size=60), max_size=8))
+                                        "gc", "o", "n", "b", "pm", "nm", "d", "nh", "dh", "zz"]),
+                       st.text(max_size=60), max_size=8))
 def test_any_tampered_link_decodes_to_a_valid_scenario(params: dict[str, str]):
     decoded = decode(params, load_builtin)
     assert isinstance(decoded.scenario, Scenario)

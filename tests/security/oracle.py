@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(^ {0,3}\1|\Z)", re.S | re.M)
 
 _STRUCTURAL = {
@@ -35,19 +34,47 @@ _LITERAL = {
     "bare e-mail address": re.compile(r"[\w.+\-]+@[\w\-]+\.[\w\-]", re.A),
 }
 _PLACEHOLDER = "\x00"
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _without_code(text: str) -> str:
-    return _CODE_SPAN.sub(" ", _FENCE.sub(" ", text))
+    """The text with fenced code blocks and code spans replaced by a space, backslash escapes kept.
+
+    Scanned left to right as CommonMark does: an escaped backtick opens nothing, and inside a code span a backslash
+    is an ordinary character.
+    """
+    text = _FENCE.sub(" ", text)
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "\\" and i + 1 < n and text[i + 1] in _PUNCTUATION:
+            out.append(text[i: i + 2])
+            i += 2
+        elif text[i] == "`":
+            j = i
+            while j < n and text[j] == "`":
+                j += 1
+            close = re.compile(r"(?<!`)" + text[i:j] + r"(?!`)").search(text, j)
+            if close:
+                out.append(" ")
+                i = close.end()
+            else:
+                out.append(text[i:j])
+                i = j
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def live_constructs(markdown: str) -> list[tuple[str, str]]:
     """Every (kind, excerpt) in the markdown that would render as a link, an image or raw HTML."""
     found: list[tuple[str, str]] = []
-    structural = _without_code(_ESCAPED.sub(_PLACEHOLDER, markdown))
+    outside_code = _without_code(markdown)
+    structural = _ESCAPED.sub(_PLACEHOLDER, outside_code)
     for kind, pattern in _STRUCTURAL.items():
         found += [(kind, structural[m.start(): m.start() + 60]) for m in pattern.finditer(structural)]
-    literal = _without_code(_ESCAPED.sub(r"\1", markdown.replace("\\`", _PLACEHOLDER)))
+    literal = _ESCAPED.sub(r"\1", outside_code)
     for kind, pattern in _LITERAL.items():
         found += [(kind, literal[max(0, m.start() - 20): m.start() + 40]) for m in pattern.finditer(literal)]
     return found

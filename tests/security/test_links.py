@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
@@ -65,6 +65,7 @@ def test_link_placements_are_plain_ascii_digits(value: str) -> None:
     assert (decoded.warnings == []) is ascii_only
 
 
+@settings(deadline=None, max_examples=25)
 @given(st.text(min_size=MAX_NOTE_CHARS // 2, max_size=MAX_NOTE_CHARS, alphabet=st.characters(codec="utf-8")))
 def test_notes_too_long_for_the_link_are_said_to_differ(text: str) -> None:
     text = text.strip() or "x"
@@ -112,6 +113,7 @@ def test_the_sender_is_told_in_the_sidebar(make_app: Callable[..., AppTest]) -> 
     at = make_app().run()
     notes = [{"topic": t, "text": secrets.token_hex(MAX_NOTE_CHARS // 2)} for t in ("overall", "women")]
     at.session_state["cj_scenario"] = GM.with_changes(notes=notes)
+    at.session_state["cj_version"] += 1  # every control redraws from the new scenario (as after a load)
     at.run()
     captions = [shown_text(c.value) for c in at.sidebar.caption]
     assert LEFT_OUT["notes"] in captions

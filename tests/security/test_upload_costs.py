@@ -23,8 +23,9 @@ BASE = dump_scenario(load_builtin("greater-manchester"))
 
 
 def many_unknown_keys(count: int = 4000) -> str:
-    keys = "\n".join(f"  reoffending_rate_effect_of_option_number_{i}: 0.5" for i in range(count))
-    return BASE.replace("overrides: {}\n", "") + "overrides:\n" + keys + "\n"
+    """A file whose overrides hold one misspelt key, then `count - 1` unknown ones."""
+    keys = "\n".join(f"  reoffending_rate_effect_of_option_number_{i}: 0.5" for i in range(1, count))
+    return BASE.replace("overrides: {}\n", "") + "overrides:\n  reoffending_efect: 0.5\n" + keys + "\n"
 
 
 @pytest.fixture
@@ -120,6 +121,7 @@ def test_uploading_the_same_file_again_undoes_edits_and_says_so(make_app: Callab
     at.file_uploader[0].upload("plan.yaml", data, "application/x-yaml").run()
     edited = london.with_changes(horizon_years=london.horizon_years % 10 + 1)
     at.session_state["cj_scenario"] = edited  # an edit made on another view
+    at.session_state["cj_version"] += 1
     at.run()
     assert "edited since" in " ".join(shown_text(c.value) for c in at.sidebar.caption)
     at.file_uploader[0].upload("plan.yaml", data, "application/x-yaml").run()
@@ -135,5 +137,6 @@ def test_loading_from_the_library_forgets_the_upload(make_app: Callable[..., App
     at = scenarios_page(make_app)
     at.file_uploader[0].upload("plan.yaml", dump_scenario(load_builtin("london")).encode(),
                                "application/x-yaml").run()
-    next(b for b in at.button if b.key == "load_greater-manchester").click().run()
+    next(b for b in at.button if b.key == "load_london").click().run()
+    assert at.session_state["cj_origin_key"] == "london"
     assert not any("Uploaded:" in shown_text(c.value) for c in at.sidebar.caption)
