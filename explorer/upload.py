@@ -14,6 +14,8 @@ Every name shown comes from the file, so it is shown as literal text (explorer/s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -23,6 +25,7 @@ from cjcore.text import one_line
 from explorer import state
 from explorer.safe_text import md, md_lines
 
+T = TypeVar("T")
 _PARSED = "cj_upload_parsed"  # digest -> Scenario or ScenarioError (the last few files only)
 _APPLIED = "cj_upload_applied"  # file id of the upload already loaded
 _NOTICE = "cj_upload_notice"  # the confirmation, shown on the rerun after loading
@@ -36,18 +39,21 @@ def show_problems(error: ScenarioError, heading: str = "This scenario cannot be 
     st.error(f"{heading}\n\n{md_lines(error.problems)}")
 
 
-def parsed(data: bytes, file_name: str) -> Scenario | ScenarioError:
-    """The scenario in an uploaded file, or its problems: parsed once per file content and name."""
-    key = hashlib.sha256(data).hexdigest() + "/" + file_name
-    cache: dict[str, Scenario | ScenarioError] = st.session_state.setdefault(_PARSED, {})
+def parsed(data: bytes, file_name: str, parse: Callable[[bytes, str], T] = parse_scenario) -> T | ScenarioError:
+    """What ``parse`` makes of an uploaded file (a scenario by default), or its problems: once per content and name.
+
+    The reruns that happen while a file sits in an uploader (every click on the page) then cost nothing.
+    """
+    key = f"{parse.__module__}.{parse.__qualname__}/{hashlib.sha256(data).hexdigest()}/{file_name}"
+    cache: dict[str, object] = st.session_state.setdefault(_PARSED, {})
     if key not in cache:
         try:
-            cache[key] = parse_scenario(data, one_line(file_name, NAME_CHARS))
+            cache[key] = parse(data, one_line(file_name, NAME_CHARS))
         except ScenarioError as exc:
             cache[key] = exc
         while len(cache) > _KEEP:
             cache.pop(next(iter(cache)))
-    return cache[key]
+    return cache[key]  # type: ignore[return-value]
 
 
 def uploaded_label(scenario: Scenario, file_name: str) -> str:

@@ -16,6 +16,7 @@ from cjcore.scenario_io import ScenarioError
 from explorer import format as fmt
 from explorer import state
 from explorer.safe_text import md, md_lines
+from explorer.upload import parsed
 from explorer.widgets import page_header, show_findings
 
 state.require_app()  # first visit to a deep link on a fresh server: go through app.py
@@ -158,10 +159,9 @@ own_upload = upload_col.file_uploader("Upload the area's own figures (.csv, up t
                                       key=state.widget_key("ev_own_upload"))
 if own_upload is not None:
     own_data = own_upload.getvalue()
-    try:
-        supplied = parse_baseline_csv(own_data, own_upload.name)
-    except ScenarioError as exc:
-        st.error("These figures cannot be used yet:\n\n" + md_lines(exc.problems))
+    supplied = parsed(own_data, own_upload.name, parse_baseline_csv)  # once per file, not on every rerun
+    if isinstance(supplied, ScenarioError):
+        st.error("These figures cannot be used yet:\n\n" + md_lines(supplied.problems))
     else:
         digest = hashlib.sha256(own_data).hexdigest()
         if st.session_state.get("cj_last_own_figures") != digest:

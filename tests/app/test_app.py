@@ -246,7 +246,7 @@ def test_what_changed_lists_the_edits_since_loading(make_app):
     next(s for s in at.select_slider if s.label == "Custody budget").set_value("devolved_budget").run()
     expander = next(e for e in at.expander if e.label.startswith("What changed since loading"))
     assert "(1)" in expander.label
-    assert "Custody budget: National (today) → Devolved budget" in expander.markdown[0].value
+    assert "Custody budget: National (today) → Devolved budget" in shown_text(expander.markdown[0].value)
 
 
 def chart_series(at, title: str) -> set[str]:
