@@ -158,5 +158,5 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
         # over 40 lines. The address bar holds the same link.
         st.code(state.share_link(url_path), language=None, wrap_lines=False, height=None)
         st.caption("Copy it with the button at the right of the box (or from the address bar).")
-        for note in left_out(state.query_params(), sc, state.origin()):
+        for note in left_out(state.query_params(), sc, state.link_base()):
             st.caption(note)

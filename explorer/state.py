@@ -26,6 +26,7 @@ _WARNINGS = "cj_link_warnings"
 _READY = "cj_ready"
 _UNDO = "cj_undo"
 _REDO = "cj_redo"
+_LINK_BASE = "cj_link_base"  # the scenario the origin key names: what a share link's values differ from
 _UPLOADED = "cj_uploaded"  # (label, scenario) of the upload on screen, until another scenario is loaded
 MAX_HISTORY = 100
 
@@ -102,6 +103,7 @@ def init_session() -> None:
     st.session_state[_SCENARIO] = decoded.scenario
     st.session_state[_ORIGIN_KEY] = canonical_key(decoded.origin_key)
     st.session_state[_ORIGIN] = decoded.origin
+    st.session_state[_LINK_BASE] = decoded.origin
     st.session_state[_PRESENTER] = decoded.presenter
     st.session_state[_WARNINGS] = decoded.warnings
     st.session_state[_VERSION] = 0
@@ -144,6 +146,7 @@ def load(key: str, loaded: Scenario) -> None:
         _remember(st.session_state[_SCENARIO])
     st.session_state[_ORIGIN_KEY] = key
     st.session_state[_ORIGIN] = loaded
+    st.session_state[_LINK_BASE] = loaded
     st.session_state[_SCENARIO] = loaded
     st.session_state.pop(_UPLOADED, None)
     bump()
@@ -155,9 +158,25 @@ def replace(new: Scenario) -> None:
     bump()
 
 
-def set_uploaded(label: str) -> None:
-    """Remember that the scenario on screen came from an upload, and how to name it (until the next load)."""
-    st.session_state[_UPLOADED] = (label, scenario())
+def load_upload(uploaded_scenario: Scenario, label: str) -> None:
+    """Make an uploaded scenario the loaded one (reset and "what changed" refer to it; undo can restore).
+
+    The origin key, and so the share link's starting point, stays the library scenario loaded before: a link
+    carries the upload as differences from it (``link_base``), name and description included.
+    """
+    if uploaded_scenario != st.session_state[_SCENARIO]:
+        _remember(st.session_state[_SCENARIO])
+    st.session_state.setdefault(_LINK_BASE, origin())
+    st.session_state[_ORIGIN] = uploaded_scenario
+    st.session_state[_SCENARIO] = uploaded_scenario
+    st.session_state[_UPLOADED] = (label, uploaded_scenario)
+    bump()
+
+
+def link_base() -> Scenario:
+    """The scenario the origin key names, which a share link's values are differences from."""
+    base = st.session_state.get(_LINK_BASE)
+    return origin() if base is None else base
 
 
 def uploaded() -> str | None:
@@ -249,7 +268,7 @@ def clear_link_warnings() -> None:
 
 def query_params() -> dict[str, str]:
     """The query parameters that reproduce this view."""
-    return encode(scenario(), origin_key(), origin(), presenter())
+    return encode(scenario(), origin_key(), link_base(), presenter())
 
 
 def sync_url() -> None:

@@ -73,9 +73,8 @@ def upload_section() -> None:
             st.session_state[_APPLIED] = upload.file_id
             label = uploaded_label(result, upload.name)
             again = state.uploaded() == label
-            edited = state.scenario() != result
-            state.replace(result)
-            state.set_uploaded(label)
+            edited = state.scenario() != result  # changed since it was last uploaded
+            state.load_upload(result, label)
             if again and edited:
                 notice = (f"{label} — loaded again: the changes made since it was uploaded are replaced "
                           "(Undo brings them back).")

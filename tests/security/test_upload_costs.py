@@ -112,6 +112,10 @@ def test_an_upload_is_confirmed_on_the_page_and_in_the_sidebar(make_app: Callabl
     sidebar = " ".join(shown_text(c.value) for c in at.sidebar.caption)
     assert f"On screen: Uploaded: {london.name} (from our-plan.yaml)" in sidebar
     assert at.file_uploader[0].value is None, "the uploader is ready for the next file"
+    assert at.session_state["cj_origin"] == london, "it is the loaded scenario: reset goes back to it"
+    assert next(b for b in at.sidebar.button if b.label == "Reset to loaded scenario").disabled
+    assert at.query_params["s"] == "greater-manchester", "the link starts from the library scenario"
+    assert at.query_params["nm"] == london.name and at.query_params["area"] == "london"
 
 
 def test_uploading_the_same_file_again_undoes_edits_and_says_so(make_app: Callable[..., AppTest]) -> None:
