@@ -39,11 +39,12 @@ def show_problems(error: ScenarioError, heading: str = "This scenario cannot be 
     st.error(f"{heading}\n\n{md_lines(error.problems)}")
 
 
-def parsed(data: bytes, file_name: str, parse: Callable[[bytes, str], T] = parse_scenario) -> T | ScenarioError:
+def parsed(data: bytes, file_name: str, parse: Callable[[bytes, str], T] | None = None) -> T | Scenario | ScenarioError:
     """What ``parse`` makes of an uploaded file (a scenario by default), or its problems: once per content and name.
 
     The reruns that happen while a file sits in an uploader (every click on the page) then cost nothing.
     """
+    parse = parse or parse_scenario
     key = f"{parse.__module__}.{parse.__qualname__}/{hashlib.sha256(data).hexdigest()}/{file_name}"
     cache: dict[str, object] = st.session_state.setdefault(_PARSED, {})
     if key not in cache:

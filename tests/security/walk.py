@@ -13,14 +13,16 @@ from collections.abc import Iterator
 
 from streamlit.testing.v1 import AppTest
 
+from explorer.textguard import _SCRIPT as TEXT_GUARD
 from explorer.theme import BASE_CSS, PRESENTER_CSS
 
 #: Proto fields rendered as markdown, by the proto's type name (None: any type not listed as plain).
 _FIELDS = ("body", "label", "help", "title")
 _PLAIN_TYPES = {"Text", "Code", "Json", "Exception", "VegaLiteChart", "ArrowNamedDataFrame", "Arrow", "Empty",
                 "DownloadButton_data"}
-#: The app's own HTML: the style sheet app.py injects with unsafe_allow_html.
-_APP_HTML = {textwrap.dedent(css).strip() for css in (BASE_CSS, PRESENTER_CSS)}  # as st.markdown cleans it
+#: The app's own HTML: the style sheet app.py injects with unsafe_allow_html, and the text guard's script
+#: (explorer/textguard.py, an st.html element). Compared whole: any other HTML element or body counts.
+_APP_HTML = {textwrap.dedent(html).strip() for html in (BASE_CSS, PRESENTER_CSS, TEXT_GUARD)}  # as Streamlit cleans
 
 
 def _strings(proto: object, where: str) -> Iterator[tuple[str, str]]:
@@ -32,7 +34,7 @@ def _strings(proto: object, where: str) -> Iterator[tuple[str, str]]:
         return
     for field, value in proto.ListFields():  # type: ignore[attr-defined]
         if field.name in _FIELDS and isinstance(value, str):
-            if name == "Markdown" and textwrap.dedent(value).strip() in _APP_HTML:
+            if name in ("Markdown", "Html") and textwrap.dedent(value).strip() in _APP_HTML:
                 continue
             yield f"{where} {name}.{field.name}", value
         elif name == "Block" and field.message_type is not None and not isinstance(value, (list, tuple)):
