@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from cjcore.areas import get_area
@@ -45,9 +46,16 @@ def table(data, **dataframe_args) -> None:
     """A small table: st.table in Presenter mode (HTML, scaled with the page's type), else an st.dataframe.
 
     st.dataframe draws on a canvas that the presenter CSS cannot scale; st.table's text grows with the page.
+    st.table renders every cell, header and index as markdown, so text in it is escaped (explorer/safe_text.py):
+    a scenario name in a table shows as typed, never as a link or an image.
     """
     if state.presenter():
-        st.table(data, hide_index=dataframe_args.get("hide_index"))
+        frame = pd.DataFrame(data)
+        literal = frame.map(lambda v: md(v) if isinstance(v, str) else v)
+        literal.columns = [md(c) for c in frame.columns]
+        if frame.index.dtype == object:
+            literal.index = [md(i) for i in frame.index]
+        st.table(literal, hide_index=dataframe_args.get("hide_index"))
     else:
         st.dataframe(data, **dataframe_args)
 

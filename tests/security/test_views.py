@@ -67,6 +67,8 @@ def test_an_uploaded_hostile_scenario_injects_nothing_on_any_view(make_app: Call
     for view, found in walk_every_view(at).items():
         assert found == [], view
         assert shows(at, hostile.IMAGE), f"{view}: the name is shown (as text) in the header"
+    next(t for t in at.toggle if t.label == "Presenter mode").set_value(True).run()  # st.table for small tables
+    assert walk_every_view(at) == {view: [] for view in VIEWS}
 
 
 def test_a_saved_hostile_scenario_injects_nothing_in_the_library_or_the_sidebar(

@@ -1,9 +1,10 @@
 """Every piece of markdown an AppTest run put on screen, with where it is.
 
 Streamlit renders as markdown: ``st.markdown``/``caption``/``write`` bodies, alerts (warning, error, success,
-info), titles and headers, toasts, and the labels and help texts of widgets, metrics, expanders, tabs and
-popovers. It does not render as markdown: ``st.text``, ``st.code``, tables, charts, the options of a select box and
-the values of inputs, so those are left out.
+info), titles and headers, toasts, the labels and help texts of widgets, metrics, expanders, tabs and
+popovers, and every cell, header and index label of an ``st.table``. It does not render as markdown:
+``st.text``, ``st.code``, ``st.dataframe`` (a canvas), charts, the options of a select box and the values of
+inputs, so those are left out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from explorer.textguard import _SCRIPT as TEXT_GUARD
@@ -25,8 +27,19 @@ _PLAIN_TYPES = {"Text", "Code", "Json", "Exception", "VegaLiteChart", "ArrowName
 _APP_HTML = {textwrap.dedent(html).strip() for html in (BASE_CSS, PRESENTER_CSS, TEXT_GUARD)}  # as Streamlit cleans
 
 
+def _table_strings(proto: object) -> Iterator[str]:
+    """Every text cell, column name and index label of an st.table (all rendered as markdown)."""
+    table = pa.ipc.open_stream(proto.arrow_data.data).read_all()  # type: ignore[attr-defined]
+    yield from (name for name in table.column_names if not name.startswith("__index_level_"))
+    for column in table.columns:
+        yield from (value for value in column.to_pylist() if isinstance(value, str))
+
+
 def _strings(proto: object, where: str) -> Iterator[tuple[str, str]]:
     name = type(proto).__name__
+    if name == "Table":
+        yield from ((f"{where} Table", text) for text in _table_strings(proto))
+        return
     if name in _PLAIN_TYPES:
         return
     fields = getattr(proto, "DESCRIPTOR", None)
