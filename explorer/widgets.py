@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from cjcore.areas import get_area
@@ -16,7 +15,7 @@ from explorer import format as fmt
 from explorer import state
 from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
 from explorer.runview import central_run_text
-from explorer.safe_text import md
+from explorer.safe_text import literal_table, md
 from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL, TRADEOFF_MEASURES
 
 
@@ -50,12 +49,7 @@ def table(data, **dataframe_args) -> None:
     a scenario name in a table shows as typed, never as a link or an image.
     """
     if state.presenter():
-        frame = pd.DataFrame(data)
-        literal = frame.map(lambda v: md(v) if isinstance(v, str) else v)
-        literal.columns = [md(c) for c in frame.columns]
-        if frame.index.dtype == object:
-            literal.index = [md(i) for i in frame.index]
-        st.table(literal, hide_index=dataframe_args.get("hide_index"))
+        st.table(literal_table(data), hide_index=dataframe_args.get("hide_index"))
     else:
         st.dataframe(data, **dataframe_args)
 

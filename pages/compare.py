@@ -13,7 +13,7 @@ from explorer import format as fmt
 from explorer import state
 from explorer.charts import area_spread_chart, change_chart, postcode_chart, sweep_chart
 from explorer.runs import postcode_view, run_view, sweep_view
-from explorer.safe_text import ECHO_CHARS, md
+from explorer.safe_text import ECHO_CHARS, literal_table, md
 from explorer.sidebar import scenario_options
 from explorer.theme import COMPARE_TAB_KEY, COMPARE_TABS
 from explorer.widgets import page_header
@@ -112,8 +112,8 @@ with tab_scenarios:
             labels = list(runs)
             names = option_names(labels)
             table = side_by_side({name: view.summary for name, view in runs.items()}, TABLE_KEYS)
-            st.table(side_by_side_text(table, TABLE_KEYS, names))
-            st.caption(" · ".join(f"**{n.split(':')[0]}**: {label}" for n, label in zip(names, labels, strict=True))
+            st.table(literal_table(side_by_side_text(table, TABLE_KEYS, names)))  # names as typed
+            st.caption(" · ".join(f"**{n.split(':')[0]}**: {md(label)}" for n, label in zip(names, labels, strict=True))
                        + ". Each option is compared with its own area's baseline, so options in different areas can "
                        f"be set side by side; in brackets, the difference from A. Money in £m, {PRICE_BASE_LABEL}; "
                        "every figure is the expected value over the uncertainty draws; a chance is the share of the "

@@ -11,7 +11,7 @@ from cjcore.store import LOCAL, open_store
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
 from tests.app.conftest import VIEWS, metric_values, number, open_compare_tab, open_projection_tab
-from tests.security.oracle import shown_text
+from tests.security.oracle import shown_table, shown_text
 
 REOFFENCES = "Reoffences"
 
@@ -182,7 +182,7 @@ def test_compare_sets_scenarios_side_by_side(make_app):
     at.switch_page(view("compare")).run()
     at.multiselect[0].set_value(["__on_screen__", "london", "staged-path"]).run()
     assert not at.exception
-    table = at.table[0].value
+    table = shown_table(at.table[0].value)  # st.table cells are markdown: read them as shown
     assert [c.split(":")[0] for c in table.columns] == ["A", "B", "C"], "one column per option, all visible"
     assert all(cell.endswith("vs A)") for c in table.columns[1:] for cell in table[c]), "differences from A marked"
     assert not any(cell.endswith("vs A)") for cell in table[table.columns[0]])
