@@ -88,7 +88,7 @@ def shown_text(markdown: str) -> str:
 
 
 def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """An ``st.table``'s data as a reader sees it: every text cell, column name and index label with escapes resolved."""
+    """An ``st.table``'s data as a reader sees it: text cells, column names and index labels, escapes resolved."""
     shown = frame.map(lambda v: shown_text(v) if isinstance(v, str) else v)
     shown.columns = [shown_text(c) if isinstance(c, str) else c for c in frame.columns]
     shown.index = [shown_text(i) if isinstance(i, str) else i for i in frame.index]
