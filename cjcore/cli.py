@@ -298,14 +298,14 @@ def _cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 return 1
             out.write(f"EXPORTED {version.scenario_id} version {version.number} to {args.output}\n")
             return 0
-        status = 0
-        for path in _expand(args.files):
+        paths, status = _expand(args.files, err)
+        for path in paths:
             try:
                 scenario = load_scenario(path, source=str(path))
             except ScenarioError as exc:
                 status = 1
                 for line in exc.problems:
-                    err.write(line + "\n")
+                    err.write(visible(line) + "\n")
                 continue
             try:
                 saved = store.create(LOCAL, scenario)
