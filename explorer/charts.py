@@ -60,7 +60,9 @@ def _style(presenter: bool, height: int | None = None) -> dict:
     """The size and style every chart shares, as top-level properties (see `_finish`)."""
     size = FONT_SIZE_PRESENTER if presenter else FONT_SIZE
     config = {
-        "axis": {"labelFontSize": size, "titleFontSize": size, "labelLimit": 320},
+        # dark labels, never cut short ("Adult offender management / proba…"): read from the back of a room
+        "axis": {"labelFontSize": size, "titleFontSize": size, "labelLimit": 0, "labelColor": "#262730",
+                 "titleColor": "#262730"},
         # a few ticks, the first and last labels level with their ticks (not pushed inwards beside the next one)
         "axisY": {"labelOverlap": False, "tickCount": 6, "labelFlush": False},
         "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom", "labelLimit": 0,
@@ -420,5 +422,5 @@ def postcode_chart(rates: pd.DataFrame, area_name: str, average: float, presente
     mean = alt.Chart(pd.DataFrame({"Rate": [average], "Area": ["England and Wales average"]})).mark_rule(
         color="#1a1a1a", strokeDash=[5, 3], strokeWidth=2).encode(
         x=x, tooltip=[alt.Tooltip("Area:N"), alt.Tooltip("Rate:Q", title="Reoffending rate", format=".2%")])
-    title = "Reoffending rate in each of the 43 areas (dashed: England and Wales average)"
+    title = alt.Title("Reoffending rate in each of the 43 areas", subtitle="Dashed: England and Wales average")
     return _finish(alt.layer(ticks, mean, points).properties(title=title), presenter, height=70 if presenter else 50)

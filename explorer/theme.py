@@ -126,7 +126,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stWidgetLabel"] p { font-size: 1.25rem; }
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] { font-size: 1.1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 3rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: clamp(1.8rem, 3.3vw, 3rem); }
 [data-testid="stMetricLabel"] { max-width: none; }
 [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
@@ -144,7 +144,7 @@ button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; }
 h1 { font-size: 2.6rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
 .st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"],
-.st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"] p { font-size: 2.4rem; }
+.st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"] p { font-size: clamp(1.5rem, 2.4vw, 2.4rem); }
 """ + _COMMON_CSS + """
 </style>
 """
