@@ -59,6 +59,7 @@ METRIC_LABEL = '[data-testid="stMetricLabel"]'
 SLIDER = '[data-testid="stSlider"]'
 MULTISELECT = '[data-testid="stMultiSelect"]'
 DATAFRAME = '[data-testid="stDataFrame"]'
+TABLE = '[data-testid="stTable"]'  # st.table: a plain HTML table whose cells wrap
 FILE_INPUT = '[data-testid="stFileUploader"] input[type="file"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 HEADER = '[data-testid="stHeader"]'
