@@ -168,10 +168,10 @@ def test_facilitator_workshop_flow(app_page: Page, fresh_app_page, tmp_path: Pat
     wait_idle(page)
     wait_charts_painted(page, 7)
     page.get_by_role("tab", name="Spectrum sweep").click()
-    panel = page.get_by_role("tabpanel")
+    panel = page.locator('[role="tabpanel"]:not([hidden])')  # built on the click: only the open tab is computed
     expect(panel.get_by_text("Headline outcomes with")).to_be_visible()
     wait_idle(page)
-    wait_charts_painted(page, 3, within='[role="tabpanel"]')
+    wait_charts_painted(page, 3, within='[role="tabpanel"]:not([hidden])')
     expect(panel.locator(CHART)).to_have_count(3)
 
     # 7. The scenario as YAML: exactly what is on screen.
