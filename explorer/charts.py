@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 import altair as alt
@@ -149,15 +150,17 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
     return _finish(alt.layer(*layers).properties(title=title), presenter)
 
 
+def spectrum_rows(placements: Mapping[str, str], priorities: Iterable[str] = ()) -> list[dict]:
+    """The rows `spectrum_chart` draws, one per function (explorer.specs reuses the rest of its spec)."""
+    marked = set(priorities)
+    return [{"Function": FUNCTION[f].label, "Stage": STAGE[placements.get(f, "national")].label,
+             "Report priority": "Yes" if f in marked else "No"} for f in FUNCTION_KEYS]
+
+
 def spectrum_chart(placements: Mapping[str, str], priorities: Iterable[str] = (), presenter: bool = False
                    ) -> alt.Chart:
     """Every function as a marker on the spectrum from today's arrangements to a full transfer."""
-    marked = set(priorities)
-    data = pd.DataFrame({
-        "Function": _FUNCTION_LABELS,
-        "Stage": [STAGE[placements.get(f, "national")].label for f in FUNCTION_KEYS],
-        "Report priority": ["Yes" if f in marked else "No" for f in FUNCTION_KEYS],
-    })
+    data = pd.DataFrame(spectrum_rows(placements, priorities))
     size = 700 if presenter else 320
     chart = alt.Chart(data).mark_point(filled=True, size=size, opacity=1).encode(
         x=alt.X("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS), title="Devolution spectrum →",
@@ -342,6 +345,32 @@ def _share_text(value: float) -> str:
     return "–" if pd.isna(value) else f"{100 * value:.0f}%"
 
 
+#: The columns `tradeoff_chart` draws, in order.
+TRADEOFF_COLUMNS = ("Function", "Stage", "Placed", "value", "p10", "p90", "more_reoffences", "npv_negative")
+
+
+def _json_number(value: float) -> float | None:
+    return None if math.isnan(value) or math.isinf(value) else float(value)
+
+
+def tradeoff_rows(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided") -> list[dict]:
+    """The rows `tradeoff_chart` draws, as JSON-ready records (missing numbers None), from plain lists (fast).
+
+    Everything in the chart that depends on the figures is here: explorer.runs reuses the rest of the spec.
+    """
+    columns = [tradeoff[c].tolist() for c in ("function", "stage", "current", measure, f"{measure}_p10",
+                                              f"{measure}_p90", "chance_more_reoffences", "chance_npv_negative")]
+    return [dict(zip(TRADEOFF_COLUMNS, (
+        FUNCTION[f].label, STAGE[s].label, PLACED_LABEL if current else OTHER_STAGE_LABEL,
+        _json_number(value), _json_number(p10), _json_number(p90), _share_text(more), _share_text(negative)),
+        strict=True)) for f, s, current, value, p10, p90, more, negative in zip(*columns, strict=True)]
+
+
+def tradeoff_data(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided") -> pd.DataFrame:
+    """`tradeoff_rows` as the table the chart is built from."""
+    return pd.DataFrame(tradeoff_rows(tradeoff, measure), columns=list(TRADEOFF_COLUMNS))
+
+
 def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", presenter: bool = False
                    ) -> alt.LayerChart:
     """Each function at every stage: what it adds against leaving it national, with its p10–p90 range.
@@ -351,14 +380,7 @@ def tradeoff_chart(tradeoff: pd.DataFrame, measure: str = "reoffences_avoided", 
     becomes risky (the range crosses zero). The stage each function is placed at now is a large diamond.
     """
     label, axis_title, number = TRADEOFF_MEASURES[measure]
-    data = tradeoff.assign(
-        Function=tradeoff.function.map(lambda f: FUNCTION[f].label),
-        Stage=tradeoff.stage.map(lambda s: STAGE[s].label),
-        Placed=tradeoff.current.map({True: PLACED_LABEL, False: OTHER_STAGE_LABEL}),
-        value=tradeoff[measure], p10=tradeoff[f"{measure}_p10"], p90=tradeoff[f"{measure}_p90"],
-        more_reoffences=tradeoff.chance_more_reoffences.map(_share_text),
-        npv_negative=tradeoff.chance_npv_negative.map(_share_text),
-    )[["Function", "Stage", "Placed", "value", "p10", "p90", "more_reoffences", "npv_negative"]]
+    data = tradeoff_data(tradeoff, measure)
     y = alt.Y("Function:N", sort=_FUNCTION_LABELS, title=None, axis=alt.Axis(labelLimit=360 if presenter else 260))
     y_offset = alt.YOffset("Stage:N", sort=_STAGE_LABELS, scale=alt.Scale(domain=_STAGE_LABELS, paddingInner=0.15))
     stage_colour = alt.Color("Stage:N", scale=alt.Scale(domain=_STAGE_LABELS, range=list(STAGE_COLOURS.values())),

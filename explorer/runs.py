@@ -8,14 +8,18 @@ no session can see another's edits. `st.cache_data` hands each caller its own co
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from cjcore.engine import sweep
-from cjcore.report import PostcodeLottery, area_baseline_rates, postcode_lottery, stage_tradeoff
+from cjcore.engine import project, sweep
+from cjcore.report import PostcodeLottery, area_baseline_rates, headline_levels, postcode_lottery, stage_tradeoff
 from cjcore.schema import Scenario
-from explorer.charts import tradeoff_chart
+from cjcore.story import budget_note, stage_notes
+from explorer import specs
 from explorer.runview import RunView, build_run_view
 
 DRAWS = 500
@@ -41,9 +45,65 @@ def _run(key: str, draws: int, seed: int) -> RunView:
     return build_run_view(_scenario(key), draws, seed)
 
 
+@dataclass(frozen=True)
+class Headlines:
+    """The part of a `RunView` that the headline cards and the notes beside the controls read."""
+
+    summary: pd.DataFrame
+    levels: pd.DataFrame
+    draws: int
+    budget_note: str
+    stage_notes: Mapping[str, str]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _headlines(key: str, draws: int, seed: int) -> Headlines:
+    run = project(_scenario(key), draws=draws, seed=seed)
+    return Headlines(run.summary, headline_levels(run), run.draws, budget_note(run), stage_notes(run))
+
+
+class LazyRunView:
+    """A `RunView` whose tables are made only when a page reads them.
+
+    Spectrum and Funding & governance read only the headline figures and the notes beside their controls: a stage
+    moved there costs the projection and those figures, not the tidy frame, the cohort, money and agency tables and
+    the story (more than half of a full view). Any other attribute is the full `RunView`'s, built (or taken from
+    the cache) on first use and kept for this object's life, one script run.
+    """
+
+    _HEADLINE_FIELDS = frozenset(Headlines.__dataclass_fields__)
+
+    def __init__(self, key: str, draws: int, seed: int) -> None:
+        self._args = (key, draws, seed)
+        self._headlines: Headlines | None = None
+        self._full: RunView | None = None
+
+    def _view(self, name: str) -> Any:
+        if name in self._HEADLINE_FIELDS:
+            if self._full is not None:
+                return self._full
+            if self._headlines is None:
+                self._headlines = _headlines(*self._args)
+            return self._headlines
+        if self._full is None:
+            self._full = _run(*self._args)
+        return self._full
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._view(name), name)
+
+    @property
+    def has_draws(self) -> bool:
+        """Whether uncertainty draws were run (so bands and chances mean something), as `RunView.has_draws`."""
+        return bool(self.summary["p10"].notna().any())
+
+
 def run_view(scenario: Scenario, uncertainty: bool = True) -> RunView:
-    """The projection of a scenario, with uncertainty bands when asked."""
-    return _run(model_key(scenario), DRAWS if uncertainty else 0, SEED)
+    """The projection of a scenario, with uncertainty bands when asked; its tables are made when first read."""
+    view: Any = LazyRunView(model_key(scenario), DRAWS if uncertainty else 0, SEED)
+    return view
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -68,17 +128,14 @@ def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
-    # altair's schema check of this fixed structure is two thirds of the cost of making the spec; it is run in
-    # tests/core/test_tradeoffs.py for every measure and mode instead of on each scenario here.
-    return tradeoff_chart(_tradeoff(key, draws, seed), measure, presenter).to_dict(validate=False)
+    return specs.tradeoff_spec(_tradeoff(key, draws, seed), measure, presenter)
 
 
 def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty: bool = True) -> dict:
-    """The trade-off chart as a Vega-Lite spec, built and checked by altair once per scenario and view.
+    """The trade-off chart as a Vega-Lite spec, made once per scenario and view (`explorer.specs.tradeoff_spec`).
 
-    The chart has 54 rows, nine functions and rich tooltips: building and validating it costs about as much as the
-    trade-off itself, so a rerun that does not change the scenario (Projections after Spectrum, a note typed, a
-    toggle) reuses the spec instead of paying for it again. Draw it with `st.vega_lite_chart(spec=...)`.
+    A rerun that does not change the scenario (Projections after Spectrum, a note typed, a toggle) reuses the spec
+    instead of paying for it again. Draw it with `st.vega_lite_chart(spec=...)`.
     """
     return _tradeoff_spec(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED, measure, presenter)
 

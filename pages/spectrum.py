@@ -6,8 +6,8 @@ from cjcore.areas import report_priorities
 from cjcore.checks import check
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import state
-from explorer.charts import spectrum_chart
 from explorer.runs import run_view
+from explorer.specs import spectrum_spec
 from explorer.widgets import (
     headline_metrics,
     notes_editor,
@@ -49,7 +49,7 @@ with headlines:
 for function, note in view.stage_notes.items():
     why_slots[function].info(note, icon=":material/info:")
 with picture:
-    st.altair_chart(spectrum_chart(sc.placements, priority_functions, state.presenter()), width="stretch")
+    st.vega_lite_chart(spec=spectrum_spec(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:
         st.markdown("**The area's priorities in the Crest Advisory reports**")
         for p in priorities:
