@@ -182,7 +182,7 @@ def test_story_of_no_devolution_says_nothing_changes(make_scenario) -> None:
     from cjcore.story import story
 
     text = " ".join(story(project(make_scenario(placements={}), draws=0)))
-    assert "nothing changes" in text and "no fall in reoffending" in text
+    assert "nothing changes" in text and "no change in reoffending" in text
 
 
 def test_an_override_of_a_zero_default_can_be_far(make_scenario) -> None:
@@ -216,7 +216,8 @@ def test_story_says_when_most_of_the_budget_lapses(make_scenario) -> None:
     funding = {"pooled_budget_gbp_m": 200.0, "national_share": 0.5, "settlement_years": 5, "agreed_in_year": 0,
                "renewed": True, "reinvest_share": 0.5}
     text = " ".join(story(project(make_scenario(funding=funding), draws=0)))
-    assert "of the £1,000.0m pooled over the horizon is spent" in text
+    assert "of the £1,000.0m committed over the horizon" in text
+    assert "A bigger budget changes nothing until a function moves further" in text
 
 
 @pytest.mark.parametrize("stage", ["devolved_budget", "full_transfer"])
