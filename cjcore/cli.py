@@ -257,11 +257,6 @@ def _cmd_baseline_yaml(file: str, out: TextIO) -> int:
 
 
 # ------------------------------------------------------------------------------------------ scenarios
-def _plain(text: str) -> str:
-    """Text safe to print on a terminal: control characters shown as escapes."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
 def _cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from cjcore.store import LOCAL, NotFound, ReadOnly, open_store
 
@@ -272,7 +267,7 @@ def _cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"Saved scenarios ({len(found)})\n")
             for info in found:
                 out.write(f"  {info.id}  v{info.latest:<3} {info.updated_at:%Y-%m-%d %H:%M} UTC  "
-                          f"{_plain(info.title)}\n")
+                          f"{visible(info.title)}\n")
             if not store.writable:
                 err.write(f"{store.read_only_reason}\n")
             return 0
@@ -286,7 +281,7 @@ def _cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             try:
                 version = store.latest(LOCAL, sid) if number is None else store.get(LOCAL, sid, number)
             except NotFound as exc:
-                err.write(f"{_plain(str(args.id))[:60]}: {exc} — an id from 'python -m cjcore scenarios list'\n")
+                err.write(f"{visible(str(args.id))[:60]}: {exc} — an id from 'python -m cjcore scenarios list'\n")
                 return 1
             if not args.output:
                 out.write(version.yaml)
@@ -312,7 +307,7 @@ def _cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             except ReadOnly as exc:
                 err.write(f"{path}: {exc.reason}\n")
                 return 1
-            out.write(f"IMPORTED {path} as {saved.scenario_id} ({_plain(saved.title)})\n")
+            out.write(f"IMPORTED {path} as {saved.scenario_id} ({visible(saved.title)})\n")
         return status
     finally:
         store.close()
