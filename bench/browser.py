@@ -62,6 +62,7 @@ from cjcore.report import headline_levels  # noqa: E402
 from cjcore.scenario_io import builtin_scenarios, load_builtin  # noqa: E402
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE, STAGE_KEYS  # noqa: E402
 from explorer import format as fmt  # noqa: E402
+from explorer.runs import DRAWS, SEED  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, CHROMIUM_PATHS  # noqa: E402
 from tests.e2e.helpers import APP_IDLE, CHART, METRIC, METRIC_LABEL, METRIC_VALUE, REOFFENCES, stage_slider  # noqa: E402
 
@@ -215,7 +216,8 @@ def local_only(page: Page) -> None:
 def _reoffences_text(origin: str, digits: list[int]) -> str:
     sc = load_builtin(origin)
     placements = {f: STAGE_KEYS[d] for f, d in zip(FUNCTION_KEYS, digits, strict=True) if d}
-    run = project(sc.with_changes(placements=placements), draws=0, seed=1)
+    # The cards show the expected value over the app's own uncertainty draws (explorer.runs), not the central run.
+    run = project(sc.with_changes(placements=placements), draws=DRAWS, seed=SEED)
     return fmt.number(headline_levels(run).loc["reoffences", "scenario"])
 
 
