@@ -207,6 +207,31 @@ def app_page(page: Page, app_server_info: AppServer) -> Iterator[Page]:
     guard.check(app_server_info.log_path)
 
 
+@contextlib.contextmanager
+def guarded_visitors(browser: Browser, context_args: dict, base_url: str, log_path: Path
+                     ) -> Iterator[Callable[..., Page]]:
+    """Open pages at `base_url`, each in a new browser context (a new visitor: no cookies, no session).
+
+    Every page is guarded like `app_page`: on leaving, a console error, a shown exception or a request off this
+    machine in any of them fails the test (`log_path` is the server log quoted in the failure).
+    """
+    opened: list[tuple[BrowserContext, PageGuard]] = []
+
+    def open_page(**extra: object) -> Page:
+        context = browser.new_context(**{**context_args, "base_url": base_url, **extra})
+        page = context.new_page()
+        opened.append((context, PageGuard(page)))
+        return page
+
+    try:
+        yield open_page
+        for _, guard in opened:
+            guard.check(log_path)
+    finally:
+        for context, _ in opened:
+            context.close()
+
+
 @pytest.fixture
 def fresh_app_page(
     browser: Browser, browser_context_args: dict, app_server_info: AppServer
@@ -215,21 +240,8 @@ def fresh_app_page(
 
     Call it with optional context arguments, e.g. `fresh_app_page(viewport={"width": 1920, "height": 1080})`.
     """
-    opened: list[tuple[BrowserContext, PageGuard]] = []
-
-    def open_page(**context_args: object) -> Page:
-        context = browser.new_context(**{**browser_context_args, "base_url": app_server_info.url, **context_args})
-        page = context.new_page()
-        opened.append((context, PageGuard(page)))
-        return page
-
-    yield open_page
-    try:
-        for _, guard in opened:
-            guard.check(app_server_info.log_path)
-    finally:
-        for context, _ in opened:
-            context.close()
+    with guarded_visitors(browser, browser_context_args, app_server_info.url, app_server_info.log_path) as visit:
+        yield visit
 
 
 @pytest.fixture(scope="module")

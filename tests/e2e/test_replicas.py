@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from cjcore.vocab import FUNCTION, STAGE
 from deploy.serve import ReplicaSet, check_config, prepare_run_dir, render_main, render_site
 from tests.e2e import test_workshop_flow as flow
-from tests.e2e.conftest import PageGuard
+from tests.e2e.conftest import guarded_visitors
 from tests.e2e.helpers import (
     APP_IDLE,
     EXCEPTION,
@@ -72,21 +72,8 @@ def address(replica_set: ReplicaSet, route: str) -> str:
 @pytest.fixture
 def nginx_page(browser: Browser, browser_context_args: dict, replica_set: ReplicaSet) -> Iterator[Callable[..., Page]]:
     """Open pages through nginx, each in a new browser context (a new visitor), guarded like `fresh_app_page`."""
-    opened: list[tuple[BrowserContext, PageGuard]] = []
-
-    def open_page(**context_args: object) -> Page:
-        context = browser.new_context(**{**browser_context_args, "base_url": replica_set.url, **context_args})
-        page = context.new_page()
-        opened.append((context, PageGuard(page)))
-        return page
-
-    yield open_page
-    try:
-        for _, guard in opened:
-            guard.check(replica_set.error_log)
-    finally:
-        for context, _ in opened:
-            context.close()
+    with guarded_visitors(browser, browser_context_args, replica_set.url, replica_set.error_log) as visit:
+        yield visit
 
 
 def test_generated_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
