@@ -53,9 +53,9 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
+from bench.results import write_section  # noqa: E402
 from bench.ws_load import WorkshopReport, origin_digits, percentile, summary_lines, workshop  # noqa: E402
 from cjcore.engine import project  # noqa: E402
 from cjcore.report import headline_levels  # noqa: E402
@@ -692,13 +692,7 @@ def section(info: dict, lat: dict | None, cold: dict | None, ws: dict | None) ->
 
 
 def write_results(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old and END in old:
-        pattern = re.compile(re.escape(START) + ".*?" + re.escape(END) + "\n?", re.DOTALL)
-        new = pattern.sub(lambda _: text, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    write_section(text, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,6 @@ import io
 import os
 import platform
 import pstats
-import re
 import statistics
 import subprocess
 import sys
@@ -28,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
 import yaml  # noqa: E402
 
+from bench.results import write_section  # noqa: E402
 from cjcore.areas import AREA_KEYS  # noqa: E402
 from cjcore.engine import project, sweep  # noqa: E402
 from cjcore.schema import Scenario  # noqa: E402
@@ -151,13 +150,7 @@ def section(results: list[tuple[Bench, float]], info: dict[str, str]) -> str:
 
 
 def write_results(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER
-    if SECTION_START in old and SECTION_END in old:
-        pattern = re.compile(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END) + "\n?", re.DOTALL)
-        new = pattern.sub(lambda _: text, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    write_section(text, SECTION_START, SECTION_END, HEADER)
 
 
 def profile(bench: Bench) -> str:

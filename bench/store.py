@@ -17,7 +17,6 @@ import argparse
 import multiprocessing
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
+from bench.results import write_section  # noqa: E402
 from cjcore.scenario_io import load_builtin  # noqa: E402
 from cjcore.store import LOCAL, StaleVersion, open_store  # noqa: E402
 
@@ -144,13 +143,7 @@ def report(results: dict[str, tuple[dict[str, float], dict[str, float]]]) -> str
 
 
 def write_results(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8")
-    if SECTION_START in old and SECTION_END in old:
-        pattern = re.compile(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END) + "\n?", re.DOTALL)
-        new = pattern.sub(lambda _: text, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    write_section(text, SECTION_START, SECTION_END)
 
 
 def main(argv: list[str] | None = None) -> int:
