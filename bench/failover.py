@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.results import write_section  # noqa: E402
 from bench.ws_load import (  # noqa: E402
     ForwardMsg,
     Session,
@@ -52,7 +53,6 @@ from bench.ws_load import (  # noqa: E402
     summary_lines,
     warm_up,
     workshop,
-    write_section,
 )
 from cjcore.scenario_io import builtin_scenarios  # noqa: E402
 from deploy.serve import ReplicaSet, free_port  # noqa: E402
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(result, args.sessions, args.duration)
     print(text)
     if args.write:
-        write_section(text, *markers(tuple(args.think)))
+        write_section(text + "\n", *markers(tuple(args.think)))
     return 0 if verdict(result) else 1
 
 

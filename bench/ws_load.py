@@ -50,6 +50,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: E402
 
+from bench.results import write_section  # noqa: E402
 from cjcore.scenario_io import builtin_scenarios, load_builtin  # noqa: E402
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE_KEYS  # noqa: E402
 
@@ -435,7 +436,6 @@ def summary_lines(report: WorkshopReport) -> list[str]:
 
 # --- Through nginx: the same workshop against 1, 2, ... replicas in one run (deploy/serve.py) -------------------
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
 def replicas_markers(think: tuple[float, float]) -> tuple[str, str]:
@@ -614,18 +614,6 @@ def replicas_section(runs: list[ReplicaRun], sessions: int, duration_s: float, t
     return "\n".join(lines)
 
 
-def write_section(text: str, start: str, end: str) -> None:
-    """Replace the section between the markers in bench/RESULTS.md, or append it."""
-    current = RESULTS.read_text(encoding="utf-8")
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        after = rest.split(end, 1)[1]
-        updated = before + text + after
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="base URL of a running explorer, e.g. http://127.0.0.1:8501")
@@ -652,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         section = replicas_section(runs, args.sessions, args.duration, tuple(args.think))
         print(section)
         if args.write:
-            write_section(section, *replicas_markers(tuple(args.think)))
+            write_section(section + "\n", *replicas_markers(tuple(args.think)))
         return 1 if any(r.report.errors or r.report.leaks or r.report.inconsistent() for r in runs) else 0
     if not args.url:
         print("bench/ws_load.py is the load generator used by bench/browser.py (which starts its own server).\n"
