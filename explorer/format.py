@@ -3,6 +3,10 @@
 The one source of truth for how a number is written on screen, in tables, on chart axes and on sliders: pages and
 charts call these functions and constants instead of writing their own format strings. A change smaller than the
 precision it is shown with reads "no change" (`cjcore.precision.no_change` decides, for the story too).
+
+Every negative number is written with one sign, the minus sign U+2212 ("−837", "−£1.2m", "−0.22 pp"), as chart axes
+(d3's default) already write it. Streamlit's metric card reads a fall only from an ASCII "-", so the cards get their
+arrow and colour from the number itself (`delta_colour`, `delta_arrow`), never from the text.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ import math
 
 from cjcore.precision import NO_CHANGE, no_change
 
-__all__ = ["NO_CHANGE", "no_change"]
+__all__ = ["MINUS", "NO_CHANGE", "no_change"]
+
+#: The one minus sign every number the user reads is written with (not the ASCII hyphen-minus).
+MINUS = "\u2212"
 
 #: Slider and number-input format for a share held as 0–1: Streamlit shows 0.6 as "60%".
 SLIDER_PERCENT = "percent"
@@ -35,33 +42,35 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _minus(text: str) -> str:
+    """A formatted number with Python's ASCII '-' written as the minus sign."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def number(value: float, decimals: int = 0) -> str:
     """A count with thousands separators ('1,213'), or an en dash when there is no value; never '-0'."""
     if _missing(value):
         return "–"
     if round(value, decimals) == 0:
         value = 0.0
-    return f"{value:,.{decimals}f}"
+    return _minus(f"{value:,.{decimals}f}")
 
 
 def signed(value: float, decimals: int = 0, suffix: str = "") -> str:
-    """A change with an explicit sign (+ or -), or 'no change' when it rounds to zero at this precision.
-
-    An ASCII '-': Streamlit's metric card reads only that as a fall (for its arrow and colour).
-    """
+    """A change with an explicit sign ('+' or the minus sign '−'), or 'no change' when it rounds to zero here."""
     if _missing(value):
         return "–"
     if no_change(value, decimals):
         return NO_CHANGE
     rounded = round(value, decimals)
-    return f"{'+' if rounded > 0 else '-'}{abs(rounded):,.{decimals}f}{suffix}"
+    return f"{'+' if rounded > 0 else MINUS}{abs(rounded):,.{decimals}f}{suffix}"
 
 
 def money_m(value: float, decimals: int = 1) -> str:
     """£ millions, with the sign in front of the pound sign ('−£14.0m')."""
     if _missing(value):
         return "–"
-    sign = "−" if round(value, decimals) < 0 else ""
+    sign = MINUS if round(value, decimals) < 0 else ""
     return f"{sign}£{abs(value):,.{decimals}f}m"
 
 
@@ -81,7 +90,7 @@ def percent(share: float, decimals: int = 1) -> str:
     value = 100 * share
     if round(value, decimals) == 0:
         value = 0.0
-    return f"{value:.{decimals}f}%"
+    return _minus(f"{value:.{decimals}f}%")
 
 
 def chance(share: float) -> str:
@@ -96,12 +105,31 @@ def points(share_change: float, decimals: int = 2) -> str:
 
 def ratio(value: float) -> str:
     """A ratio such as the benefit–cost ratio, with two decimals."""
-    return "–" if _missing(value) else f"{value:.2f}"
+    return "–" if _missing(value) else _minus(f"{0.0 if round(value, 2) == 0 else value:.2f}")
 
 
 def delta_colour(change: float, decimals: int, colour: str = "inverse") -> str:
-    """The metric card's delta colour: neutral ('off') for no change at the shown precision, else `colour`."""
-    return "off" if no_change(change, decimals) else colour
+    """The metric card's delta colour from the change itself: grey for no change at the shown precision.
+
+    `colour` says which way is good, as Streamlit's own modes: 'inverse' (a fall is green, as for reoffences) or
+    'normal' (a rise is green). The card's text carries the minus sign '−', which Streamlit does not read as a fall,
+    so the colour is named outright rather than left to Streamlit.
+    """
+    if _missing(change) or no_change(change, decimals) or colour == "off":
+        return "gray"
+    good = change < 0 if colour == "inverse" else change > 0
+    return "green" if good else "red"
+
+
+def delta_arrow(delta: str | None) -> str:
+    """The metric card's arrow for a change written by this module: 'down' for '−…', 'up' for '+…', else 'off'.
+
+    Read from the sign `signed`, `points` or `money_change` wrote, so the arrow never disagrees with the text
+    ('no change' and a missing change get none).
+    """
+    if not delta:
+        return "off"
+    return "down" if delta.startswith(MINUS) else "up" if delta.startswith("+") else "off"
 
 
 def band(p10: float, p90: float, fmt=number) -> str:
@@ -128,7 +156,7 @@ def significant(value: float, digits: int = 4) -> str:
     magnitude = math.floor(math.log10(abs(value)))
     decimals = max(0, digits - 1 - magnitude)
     text = f"{round(value, decimals):,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return _minus(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 def headline(unit: str, value: float, difference: bool = False) -> str:

@@ -163,7 +163,7 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
             for col, (label, value, delta, colour, help_text) in zip(st.columns(columns),
                                                                       items[start:start + columns], strict=False):
                 col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch",
-                           delta_arrow="off" if delta == fmt.NO_CHANGE else "auto")
+                           delta_arrow=fmt.delta_arrow(delta))
     if view.has_draws:
         st.caption(f"Every card is the expected value (mean of {view.draws} uncertainty draws); "
                    f"{central_run_text(view)}.")

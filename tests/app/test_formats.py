@@ -4,7 +4,8 @@ Each view is opened in AppTest (Compare with three options, so its side-by-side 
 drawn) and everything it shows as text is read back: cards, markdown, captions, notes, static tables and data
 tables. The checks fail on a raw float ("419.0394"), a signed zero ("-0.00"), a chance written as a fraction
 ("0.92"), a header that is a code name ("label"), a float column shown without a format, a share slider without a
-percentage format, and a card whose change rounds to zero but is not "no change" in neutral colour.
+percentage format, a card whose change rounds to zero but is not "no change" in neutral colour, and a negative
+number written with the ASCII hyphen-minus instead of the minus sign "−" that money and chart axes use.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ZERO_DELTA = re.compile(r"^[-−+]?£?0(?:\.0+)?(?: pp|%|m)?$")  # a change that
 CODE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")  # 'label', 'metric', 'change_pct': not words
 FRACTION_CHANCE = re.compile(r"^0?\.\d+$|^1\.0+$")  # '0.92'
 PERCENT = re.compile(r"^(\d{1,3}%|–)$")
+ASCII_MINUS = re.compile(r"(?<![\w.\-/])-(?=£?\d)")  # '-837', '-0.22 pp', '-£1.2m': a number's sign, not '2023-24'
 
 
 def _page(make_app, view: str, **query: str):
@@ -94,6 +96,8 @@ def _problems(at) -> list[str]:
             problems.append(f"raw float in {where}: {text[:120]!r}")
         if SIGNED_ZERO.search(text):
             problems.append(f"signed zero in {where}: {text[:120]!r}")
+        if ASCII_MINUS.search(text):
+            problems.append(f"hyphen for a minus sign in {where}: {text[:120]!r}")
         if where == "table header" and CODE_NAME.match(text):
             problems.append(f"code name as a header: {text!r}")
     for data in at.dataframe:
@@ -159,13 +163,33 @@ def test_compare_writes_every_option_rounded_with_units_and_differences_from_the
 def test_the_format_rules_themselves():
     assert fmt.signed(-0.0013, 2, " pp") == fmt.NO_CHANGE
     assert fmt.points(-0.000013) == fmt.NO_CHANGE
-    assert fmt.signed(-0.2, 2, " pp") == "-0.20 pp"
+    assert fmt.signed(-0.2, 2, " pp") == "−0.20 pp" and fmt.signed(-837) == "−837" and fmt.signed(9.3, 1) == "+9.3"
     assert fmt.number(-0.2) == "0" and fmt.percent(-0.00001, 2) == "0.00%"
     assert fmt.chance(0.92) == "92%"
     assert fmt.money_change(0.04) == fmt.NO_CHANGE and fmt.money_change(1.26) == "+£1.3m"
-    assert fmt.delta_colour(-0.004, 2) == "off" and fmt.delta_colour(-0.006, 2) == "inverse"
+    assert fmt.delta_colour(-0.004, 2) == "gray" and fmt.delta_colour(-0.006, 2) == "green"
+    assert fmt.delta_colour(0.006, 2) == "red" and fmt.delta_colour(0.006, 2, "normal") == "green"
+    assert fmt.delta_arrow("−837") == "down" and fmt.delta_arrow("+9.3") == "up"
+    assert fmt.delta_arrow(fmt.NO_CHANGE) == "off" and fmt.delta_arrow(None) == "off"
+    negatives = (fmt.number(-1213.4), fmt.money_m(-14.04), fmt.percent(-0.015), fmt.ratio(-0.5),
+                 fmt.significant(-0.035))
+    assert negatives == ("−1,213", "−£14.0m", "−1.5%", "−0.50", "−0.035")
+    assert all(fmt.MINUS == "\u2212" and "-" not in text for text in (fmt.points(-0.002), fmt.money_change(-1.26)))
     assert fmt.significant(42705.75) == "42,706" and fmt.significant(0.0351234) == "0.03512"
     assert fmt.value_range(800.0, 5000.0) == "800 to 5,000"
     assert RAW_FLOAT.search("Offenders in cohort 1,213.4") is None  # one decimal is a choice, not a raw float
     assert RAW_FLOAT.search("419.0394") and SIGNED_ZERO.search("-0.00") and SIGNED_ZERO.search("−£0.0m")
     assert not SIGNED_ZERO.search("-0.05") and not SIGNED_ZERO.search("10.0")
+    assert ASCII_MINUS.search("reoffences -758") and ASCII_MINUS.search("(-£1.2m)")
+    assert not ASCII_MINUS.search("2023-24 prices, 5-year horizon, p10–p90, −837")
+
+
+def test_cards_write_a_fall_with_the_minus_sign_and_show_it_falling(make_app):
+    """The Greater Manchester scenario cuts reoffences: '−837', a green arrow pointing down (a fall is good)."""
+    at = _page(make_app, "spectrum", s="greater-manchester")
+    falls = [m for m in at.metric if m.delta and m.delta.startswith(fmt.MINUS)]
+    assert falls, [m.delta for m in at.metric]
+    for card in falls:
+        assert card.proto.direction == MetricProto.MetricDirection.DOWN, f"{card.label}: {card.delta!r}"
+        assert card.proto.color == MetricProto.MetricColor.GREEN, f"{card.label}: {card.delta!r}"
+    assert not [m.delta for m in at.metric if m.delta and "-" in m.delta]
