@@ -8,6 +8,7 @@ from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import state
 from explorer.runs import run_view
 from explorer.specs import spectrum_spec
+from explorer.theme import STICKY_KEY
 from explorer.widgets import (
     headline_metrics,
     notes_editor,
@@ -24,11 +25,14 @@ page_header(
     "Move each function from **national** (today's arrangements) towards **full transfer** of powers, budget and "
     "accountability. The projection updates at once; diamonds mark the area's priorities in the Crest reports.",
 )
-headlines = st.container()  # filled once the controls below have applied this run's edit
 priorities = report_priorities(state.scenario().area)
 priority_functions = {f for p in priorities for f in p.functions}
 
+# The controls on the left; on the right the headline figures they move (kept in view while the controls scroll),
+# then the chart: the room sees the sliders, the figures and the top of the chart on the first screen.
 controls, picture = st.columns([5, 7], gap="large")
+with picture:
+    headlines = st.container(key=STICKY_KEY)  # filled once the controls have applied this run's edit
 why_slots = {}  # under each control: why a placed function changes no outcome, once the run is known
 with controls:
     st.subheader("Placements")
@@ -45,7 +49,7 @@ sc = state.scenario()
 view = run_view(sc)
 with headlines:
     show_findings(check(sc), "spectrum")
-    headline_metrics(view, columns=3 if state.presenter() else 5, compact=True)
+    headline_metrics(view, columns=3, compact=True)
 for function, note in view.stage_notes.items():
     why_slots[function].info(note, icon=":material/info:")
 with picture:
