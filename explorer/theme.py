@@ -141,8 +141,8 @@ button[role="tab"] p { font-size: 1.2rem; }
   font-size: 1.25rem; }
 [data-testid="stTable"] table { font-size: 1.15rem; }
 [data-testid="stCode"] code { font-size: 0.95rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; }
-h1 { font-size: 2.6rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
+[data-testid="stMainBlockContainer"] { padding: 0.5rem 2.5rem 4rem; max-width: 100%; }
+h1 { font-size: 2.6rem; padding-top: 0.5rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
 .st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"],
 .st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"] p { font-size: clamp(1.5rem, 2.4vw, 2.4rem); }
 """ + _COMMON_CSS + """
