@@ -42,7 +42,7 @@ def test_moving_a_function_towards_full_transfer_lowers_reoffences(make_app):
     on_projections = number(metric_values(at)[REOFFENCES])
     assert on_projections == after
     delta = next(m for m in at.metric if m.label == REOFFENCES).delta
-    assert delta.startswith("-"), "the delta against the baseline is a fall"
+    assert delta.startswith(fmt.MINUS), "the delta against the baseline is a fall"
 
 
 def test_switching_views_keeps_the_scenario(make_app):
