@@ -52,12 +52,17 @@ def full_reach_cost_gbp_m(scenario: Scenario) -> float:
 
 def _governance(scenario: Scenario) -> list[Finding]:
     ready = readiness(scenario)
-    p = Params(scenario.overrides, draws=0, seed=None)
+    placed = _placed(scenario)
+    p: Params | None = None  # central parameters, made only for a stage short of governance (most runs have none)
     out = []
     for stage in STAGE_KEYS[1:]:
-        functions = [FUNCTION[f].label for f in _placed(scenario) if scenario.stage_of(f) == stage]
+        functions = [FUNCTION[f].label for f in placed if scenario.stage_of(f) == stage]
+        if not functions:
+            continue
         needed = parameter_value(f"stage.{stage}.governance_needed", scenario.overrides)
-        if functions and ready < needed:
+        if ready < needed:
+            if p is None:
+                p = Params(scenario.overrides, draws=0, seed=None)
             hazard = reversal_hazard(scenario, p, stage)
             out.append(Finding(
                 "governance_short", "spectrum",

@@ -8,6 +8,8 @@ no session can see another's edits. `st.cache_data` hands each caller its own co
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +17,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cjcore.checks import Finding, check
 from cjcore.engine import project, sweep
 from cjcore.report import PostcodeLottery, area_baseline_rates, headline_levels, postcode_lottery, stage_tradeoff
 from cjcore.schema import Scenario
-from cjcore.story import budget_note, stage_notes
+from cjcore.story import budget_note, stage_notes, tradeoff_sentences
 from explorer import specs
+from explorer.cards import Cards, headline_cards
+from explorer.chartdata import arrow_datasets
 from explorer.runview import RunView, build_run_view
 
 DRAWS = 500
@@ -28,12 +33,30 @@ SEED = 1
 #: and a chance to the nearest few per cent while a stage move still redraws at once.
 TRADEOFF_DRAWS = 50
 _NOT_MODEL = ("name", "description", "notes")
+#: Model keys of the scenarios seen last, by object: a script run asks for the same scenario's key several times.
+_KEYS: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
+_KEYS_LOCK = threading.Lock()
+_KEYS_KEPT = 64
 
 
 def model_key(scenario: Scenario) -> str:
-    """The scenario's JSON without the fields the model does not read (name, description, notes)."""
+    """The scenario's JSON without the fields the model does not read (name, description, notes).
+
+    Scenarios are immutable (frozen models): the key is made once per object. The memo holds each object it
+    names, so an id cannot be reused by another object while its entry is there.
+    """
+    with _KEYS_LOCK:
+        found = _KEYS.get(id(scenario))
+        if found is not None and found[0] is scenario:
+            _KEYS.move_to_end(id(scenario))
+            return found[1]
     data = scenario.model_dump(mode="json", by_alias=True, exclude=set(_NOT_MODEL))
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    key = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    with _KEYS_LOCK:
+        _KEYS[id(scenario)] = (scenario, key)
+        while len(_KEYS) > _KEYS_KEPT:
+            _KEYS.popitem(last=False)
+    return key
 
 
 def _scenario(key: str) -> Scenario:
@@ -60,6 +83,12 @@ class Headlines:
 def _headlines(key: str, draws: int, seed: int) -> Headlines:
     run = project(_scenario(key), draws=draws, seed=seed)
     return Headlines(run.summary, headline_levels(run), run.draws, budget_note(run), stage_notes(run))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cards(key: str, draws: int, seed: int, compact: bool) -> Cards:
+    view: Any = LazyRunView(key, draws, seed)
+    return headline_cards(view, _scenario(key).horizon_years, compact)
 
 
 class LazyRunView:
@@ -99,6 +128,10 @@ class LazyRunView:
         """Whether uncertainty draws were run (so bands and chances mean something), as `RunView.has_draws`."""
         return bool(self.summary["p10"].notna().any())
 
+    def cards(self, compact: bool) -> Cards:
+        """The headline cards' text (`explorer.cards.headline_cards`), made once per scenario and kept."""
+        return _cards(*self._args, compact)
+
 
 def run_view(scenario: Scenario, uncertainty: bool = True) -> RunView:
     """The projection of a scenario, with uncertainty bands when asked; its tables are made when first read."""
@@ -128,16 +161,37 @@ def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
-    return specs.tradeoff_spec(_tradeoff(key, draws, seed), measure, presenter)
+    return arrow_datasets(specs.tradeoff_spec(_tradeoff(key, draws, seed), measure, presenter))
 
 
 def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty: bool = True) -> dict:
     """The trade-off chart as a Vega-Lite spec, made once per scenario and view (`explorer.specs.tradeoff_spec`).
 
-    A rerun that does not change the scenario (Projections after Spectrum, a note typed, a toggle) reuses the spec
-    instead of paying for it again. Draw it with `st.vega_lite_chart(spec=...)`.
+    A rerun that does not change the scenario (Projections after Spectrum, a note typed, a toggle) reuses the spec,
+    its rows already in Arrow (`explorer.chartdata`), instead of paying for it again. Draw it with
+    `st.vega_lite_chart(spec=...)`.
     """
     return _tradeoff_spec(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED, measure, presenter)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _tradeoff_text(key: str, draws: int, seed: int) -> list[str]:
+    return tradeoff_sentences(_tradeoff(key, draws, seed), _scenario(key).horizon_years)
+
+
+def tradeoff_text(scenario: Scenario, uncertainty: bool = True) -> list[str]:
+    """`cjcore.story.tradeoff_sentences` for the scenario's trade-off, made once per scenario and kept."""
+    return _tradeoff_text(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _findings(key: str) -> list[Finding]:
+    return check(_scenario(key))
+
+
+def findings(scenario: Scenario) -> list[Finding]:
+    """`cjcore.checks.check`, made once per scenario and kept: the checks read only what the model reads."""
+    return _findings(model_key(scenario))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

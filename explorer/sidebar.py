@@ -25,23 +25,30 @@ def saved_label(info: ScenarioInfo, repeated: bool = False) -> str:
     return f"{label} ({info.id[:6]})" if repeated else label
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _scenario_name(path: str, modified: float) -> str:
-    """A scenario file's own name (what the library shows), read once per version of the file."""
-    return load_scenario(Path(path)).name
+@st.cache_data(max_entries=8, show_spinner=False)
+def _builtin_names(files: tuple[tuple[str, str, float], ...]) -> dict[str, str]:
+    """The built-in scenarios' own names (what the library shows), read once per set of file versions.
+
+    A file that cannot be read shows by its key (the library says what is wrong with it).
+    """
+    names = {}
+    for key, path, _modified in files:
+        try:
+            names[key] = load_scenario(Path(path)).name
+        except Exception:
+            names[key] = key
+    return names
 
 
 def scenario_options() -> dict[str, str]:
     """Every scenario a user can load, key -> label: built-ins (by their own names), then the visible saved ones.
 
     Labels are plain text in a select box (never markdown); repeated titles are told apart by when they were saved.
+    The saved ones are listed afresh on every run: the list is the viewer's own (sign-in, rooms) and changes
+    whenever anyone saves.
     """
-    options = {}
-    for key, path in builtin_scenarios().items():
-        try:
-            options[key] = _scenario_name(str(path), path.stat().st_mtime)
-        except Exception:  # a broken file: the library says what is wrong with it
-            options[key] = key
+    options = _builtin_names(tuple((key, str(path), path.stat().st_mtime)
+                                   for key, path in builtin_scenarios().items()))
     saved = storage.store().list(storage.viewer())
     titles = [info.title.casefold() for info in saved]
     for info in saved:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from cjcore.areas import get_area
-from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import Scenario
-from cjcore.story import tradeoff_sentences
 from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
-from explorer.runs import TRADEOFF_DRAWS, RunView, tradeoff_spec, tradeoff_view
-from explorer.runview import central_run_text
+from explorer.cards import headline_cards
+from explorer.runs import TRADEOFF_DRAWS, LazyRunView, RunView, tradeoff_spec, tradeoff_text
 from explorer.safe_text import literal_table, md
-from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL, TRADEOFF_MEASURES
+from explorer.theme import TRADEOFF_MEASURES
 
 
 def scenario_title(scenario: Scenario, loaded: Scenario) -> str:
@@ -69,104 +65,24 @@ def stage_control(function: str) -> str:
     return chosen
 
 
-def _band_text(row, formatter) -> str:
-    text = fmt.band(row["p10"], row["p90"], formatter)
-    return f" Likely range (p10–p90): {text}." if text else ""
-
-
-def expected_text(view: RunView, row, formatter) -> str:
-    """How a headline figure is made: the expected value over the draws, with the central value beside it."""
-    central = formatter(row["central"])
-    if not view.has_draws:
-        return f" Central value (every parameter at its central value): {central}."
-    return (f" Expected value (mean of {view.draws} draws); the central value, every parameter at its central value "
-            f"and what docs/model.md reproduces by hand, is {central}.")
-
-
 def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> None:
     """The headline figures against the baseline, with the uncertainty range in each tooltip.
 
     Compact (Spectrum, Funding & governance): the main outcomes, the net present value and the chance that this
     path does worse than staying as we are, in one row of five (the benefit–cost ratio is on Projections). Full
     (Projections): outcomes, demand and public money, then value for money, then the chances, each group starting
-    a new row.
+    a new row. The cards' text is made once per scenario (`explorer.cards`, kept by `explorer.runs`).
     """
-    levels, summary = view.levels, view.summary
-
-    horizon = f"{state.scenario().horizon_years} years"
-
-    def level(metric: str, label: str, formatter, delta_formatter, decimals: int) -> tuple:
-        row = levels.loc[metric]
-        span = f"year {state.scenario().horizon_years}" if row["how"] == "final" else horizon
-        help_text = (f"{row['label']}, {span}; the change is against the baseline (no devolution): "
-                     f"{formatter(row['baseline'])}.")
-        if view.has_draws:
-            help_text += (f" Expected values (mean of {view.draws} draws), as every card; the central run, every "
-                          f"parameter at its central value, gives {formatter(row['scenario_central'])} "
-                          f"({delta_formatter(row['change_central'])}).")
-        band = fmt.band(row["scenario_p10"], row["scenario_p90"], formatter)
-        if band:
-            help_text += f" Likely range (p10–p90): {band}."
-        change = row["change"] * (100 if metric == "reoffending_rate" else 1)
-        return (label, formatter(row["scenario"]), delta_formatter(row["change"]),
-                fmt.delta_colour(change, decimals), help_text)
-
-    def money(key: str, label: str, extra: str = "") -> tuple:
-        row = summary.loc[key]
-        return (label, fmt.money_m(row["value"]), None, "off", f"{row['label']}, {row['unit']}.{extra}"
-                f"{expected_text(view, row, fmt.money_m)}{_band_text(row, fmt.money_m)}")
-
-    def chance(key: str) -> tuple:
-        if not view.has_draws:
-            return (CHANCE_CARDS[key], "–", None, "off",
-                    f"{CHANCE_HELP[key]} Turn on the uncertainty bands to see it.")
-        return CHANCE_CARDS[key], fmt.chance(summary.at[key, "value"]), None, "off", CHANCE_HELP[key]
-
-    def rate_pct(v: float) -> str:
-        return fmt.percent(v, 2)
-
-    bcr = summary.loc["benefit_cost_ratio"]
-    bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
-    ratio = ("Benefit–cost ratio", bcr_value, None, "off",
-             "Present value of benefits over present value of costs (expected values, discounted, "
-             f"{PRICE_BASE_LABEL}). All costs are counted: the programmes, the transition and governance costs, "
-             "optimism bias (the Green Book adjustment) and any unspent pooled money kept in the pooled budget."
-             f"{expected_text(view, bcr, lambda v: f'{v:.2f}')}{_band_text(bcr, lambda v: f'{v:.2f}')}")
-    outcomes = [
-        level("reoffences", "Reoffences", fmt.number, fmt.signed, 0),
-        level("reoffending_rate", "Reoffending rate", rate_pct, fmt.points, 2),
-        level("prison_places", "Prison places", fmt.number, lambda d: fmt.signed(d, 1), 1),
-    ]
-    if compact:
-        groups = [[*outcomes, money("npv_gbp_m", "Net present value"), chance("chance_npv_negative")]]
-    else:
-        area = summary.loc["area_net_gbp_m"]
-        groups = [
-            [*outcomes, level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1), 1)],
-            [level("court_cases", "Court cases", fmt.number, fmt.signed, 0),
-             level("arrests", "Arrests", fmt.number, fmt.signed, 0),
-             money("net_fiscal_cost_gbp_m", "Net public cost"),
-             money("arrangement_costs_gbp_m", "Transition and governance costs",
-                   " One-off costs of moving each function (procurement, contracts, systems, staff) and the yearly "
-                   "cost of the boards and commissioning staff the new arrangements need."),
-             money("optimism_bias_gbp_m", OPTIMISM_BIAS_LABEL,
-                   " HM Treasury's Green Book uplift for the tendency of appraisals to underestimate costs, added to "
-                   "the programme, governance and transition costs and counted in every cost figure.")],
-            [money("npv_gbp_m", "Net present value"), ratio,
-             ("Area's net position", fmt.money_m(area["value"]), None, "off",
-              "What the PCC or mayor gets back (its fiscal savings and the savings the deal transfers to it) less "
-              f"what it puts in, discounted.{expected_text(view, area, fmt.money_m)}{_band_text(area, fmt.money_m)}")],
-            [chance(key) for key in CHANCE_CARDS],
-        ]
-    for items in groups:
+    cards = (view.cards(compact) if isinstance(view, LazyRunView)
+             else headline_cards(view, state.scenario().horizon_years, compact))
+    for items in cards.groups:
         for start in range(0, len(items), columns):  # row by row, so cards line up
             for col, (label, value, delta, colour, help_text) in zip(st.columns(columns),
                                                                       items[start:start + columns], strict=False):
                 col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch",
                            delta_arrow=fmt.delta_arrow(delta))
-    if view.has_draws:
-        st.caption(f"Every card is the expected value (mean of {view.draws} uncertainty draws); "
-                   f"{central_run_text(view)}.")
+    if cards.caption:
+        st.caption(cards.caption)
 
 
 def show_tradeoff(key: str, uncertainty: bool = True) -> None:
@@ -177,7 +93,6 @@ def show_tradeoff(key: str, uncertainty: bool = True) -> None:
     measure = st.segmented_control(
         "Show", list(TRADEOFF_MEASURES), default="reoffences_avoided", key=key,
         format_func=lambda k: TRADEOFF_MEASURES[k][0]) or "reoffences_avoided"
-    frame = tradeoff_view(sc, uncertainty)
     st.vega_lite_chart(spec=tradeoff_spec(sc, measure, presenter, uncertainty), width="stretch")
     if not presenter:
         band = (f"the line is the likely range (10th to 90th percentile of {TRADEOFF_DRAWS} uncertainty draws)"
@@ -189,7 +104,7 @@ def show_tradeoff(key: str, uncertainty: bool = True) -> None:
             "the chance of a transfer being reversed all grow: where the dots move back towards zero, going further "
             "stops paying; where a line crosses the dashed zero line, the function may do worse than under today's "
             "arrangements.")
-    sentences = tradeoff_sentences(frame, sc.horizon_years)
+    sentences = tradeoff_text(sc, uncertainty)
     if sentences:
         st.markdown("\n".join(f"- {s}" for s in sentences))
 

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from cjcore.checks import check
 from cjcore.engine import agreement_start, governance_fit, readiness
 from cjcore.evidence import parameter_value
 from cjcore.prices import PRICE_BASE_LABEL
@@ -10,7 +9,7 @@ from cjcore.schema import MAX_AGREEMENT_YEAR, MAX_BUDGET_GBP_M, MAX_HORIZON_YEAR
 from cjcore.vocab import FIVE_CONDITIONS, GOVERNANCE, GOVERNANCE_KEYS, STAGE, STAGE_KEYS
 from explorer import format as fmt
 from explorer import state
-from explorer.runs import run_view
+from explorer.runs import findings, run_view
 from explorer.theme import STICKY_KEY
 from explorer.urlstate import UNSPENT_CHOICES
 from explorer.widgets import headline_metrics, page_header, show_findings, table
@@ -122,7 +121,7 @@ if start > 0:
 if not sc.funding.renewed and sc.funding.agreed_in_year + sc.funding.settlement_years < sc.horizon_years:
     st.info(f"The settlement ends after year {sc.funding.agreed_in_year + sc.funding.settlement_years} and is not "
             "renewed: from then the programmes stop and momentum decays.")
-show_findings(check(sc), "funding")
+show_findings(findings(sc), "funding")
 view = run_view(sc)
 if view.budget_note:  # a budget above what the placed functions can use changes nothing: say so at the control
     budget_slot.info(view.budget_note, icon=":material/info:")

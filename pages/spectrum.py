@@ -3,11 +3,10 @@
 import streamlit as st
 
 from cjcore.areas import report_priorities
-from cjcore.checks import check
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
 from explorer import state
-from explorer.runs import run_view
-from explorer.specs import spectrum_spec
+from explorer.chartdata import spectrum_spec
+from explorer.runs import findings, run_view
 from explorer.theme import STICKY_KEY
 from explorer.widgets import (
     headline_metrics,
@@ -48,7 +47,7 @@ with controls:
 sc = state.scenario()
 view = run_view(sc)
 with headlines:
-    show_findings(check(sc), "spectrum")
+    show_findings(findings(sc), "spectrum")
     headline_metrics(view, columns=3, compact=True)
 for function, note in view.stage_notes.items():
     why_slots[function].info(note, icon=":material/info:")
