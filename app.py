@@ -26,5 +26,4 @@ for warning in state.link_warnings():
     st.warning(md(warning))
 state.clear_link_warnings()
 page.run()
-state.sync_url()
-sidebar.finish(link_slot, page.url_path)
+sidebar.finish(link_slot, page.url_path, state.sync_url())

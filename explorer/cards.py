@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 from cjcore.prices import PRICE_BASE_LABEL
 from explorer import format as fmt
 from explorer.runview import RunView, central_run_text
@@ -26,6 +28,13 @@ class Cards:
 
     groups: tuple[tuple[Card, ...], ...]
     caption: str
+
+
+def _rows(frame: pd.DataFrame) -> dict[str, dict]:
+    """A table as plain rows by index label (pandas' own `to_dict("index")` and `.loc` cost more than the cards)."""
+    names = frame.columns.tolist()
+    return {label: dict(zip(names, row, strict=True))
+            for label, row in zip(frame.index.tolist(), frame.to_numpy(dtype=object).tolist(), strict=True)}
 
 
 def _band_text(row, formatter) -> str:
@@ -49,12 +58,12 @@ def headline_cards(view: RunView, horizon_years: int, compact: bool) -> Cards:
     path does worse than staying as we are (the benefit–cost ratio is on Projections). Full (Projections):
     outcomes, demand and public money, then value for money, then the chances, each group starting a new row.
     """
-    levels, summary = view.levels, view.summary
+    levels, summary = _rows(view.levels), _rows(view.summary)
     has_draws = view.has_draws
     horizon = f"{horizon_years} years"
 
     def level(metric: str, label: str, formatter, delta_formatter, decimals: int) -> Card:
-        row = levels.loc[metric]
+        row = levels[metric]
         span = f"year {horizon_years}" if row["how"] == "final" else horizon
         help_text = (f"{row['label']}, {span}; the change is against the baseline (no devolution): "
                      f"{formatter(row['baseline'])}.")
@@ -70,7 +79,7 @@ def headline_cards(view: RunView, horizon_years: int, compact: bool) -> Cards:
                 fmt.delta_colour(change, decimals), help_text)
 
     def money(key: str, label: str, extra: str = "") -> Card:
-        row = summary.loc[key]
+        row = summary[key]
         return (label, fmt.money_m(row["value"]), None, "off", f"{row['label']}, {row['unit']}.{extra}"
                 f"{expected_text(view, row, fmt.money_m)}{_band_text(row, fmt.money_m)}")
 
@@ -78,7 +87,7 @@ def headline_cards(view: RunView, horizon_years: int, compact: bool) -> Cards:
         if not has_draws:
             return (CHANCE_CARDS[key], "–", None, "off",
                     f"{CHANCE_HELP[key]} Turn on the uncertainty bands to see it.")
-        return CHANCE_CARDS[key], fmt.chance(summary.at[key, "value"]), None, "off", CHANCE_HELP[key]
+        return CHANCE_CARDS[key], fmt.chance(summary[key]["value"]), None, "off", CHANCE_HELP[key]
 
     def rate_pct(v: float) -> str:
         return fmt.percent(v, 2)
@@ -91,14 +100,14 @@ def headline_cards(view: RunView, horizon_years: int, compact: bool) -> Cards:
     if compact:
         groups = [[*outcomes, money("npv_gbp_m", "Net present value"), chance("chance_npv_negative")]]
     else:
-        bcr = summary.loc["benefit_cost_ratio"]
+        bcr = summary["benefit_cost_ratio"]
         bcr_value = "–" if math.isnan(bcr["value"]) else f"{bcr['value']:.2f}"
         ratio = ("Benefit–cost ratio", bcr_value, None, "off",
                  "Present value of benefits over present value of costs (expected values, discounted, "
                  f"{PRICE_BASE_LABEL}). All costs are counted: the programmes, the transition and governance costs, "
                  "optimism bias (the Green Book adjustment) and any unspent pooled money kept in the pooled budget."
                  f"{expected_text(view, bcr, lambda v: f'{v:.2f}')}{_band_text(bcr, lambda v: f'{v:.2f}')}")
-        area = summary.loc["area_net_gbp_m"]
+        area = summary["area_net_gbp_m"]
         groups = [
             [*outcomes, level("probation_caseload", "Probation caseload", fmt.number, lambda d: fmt.signed(d, 1), 1)],
             [level("court_cases", "Court cases", fmt.number, fmt.signed, 0),

@@ -85,6 +85,21 @@ def _headlines(key: str, draws: int, seed: int) -> Headlines:
     return Headlines(run.summary, headline_levels(run), run.draws, budget_note(run), stage_notes(run))
 
 
+@dataclass(frozen=True)
+class Notes:
+    """The words beside the controls: what Spectrum and Funding & governance read besides the cards."""
+
+    draws: int
+    budget_note: str
+    stage_notes: Mapping[str, str]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _notes(key: str, draws: int, seed: int) -> Notes:
+    found = _headlines(key, draws, seed)
+    return Notes(found.draws, found.budget_note, dict(found.stage_notes))
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cards(key: str, draws: int, seed: int, compact: bool) -> Cards:
     view: Any = LazyRunView(key, draws, seed)
@@ -97,17 +112,24 @@ class LazyRunView:
     Spectrum and Funding & governance read only the headline figures and the notes beside their controls: a stage
     moved there costs the projection and those figures, not the tidy frame, the cohort, money and agency tables and
     the story (more than half of a full view). Any other attribute is the full `RunView`'s, built (or taken from
-    the cache) on first use and kept for this object's life, one script run.
+    the cache) on first use and kept for this object's life, one script run. The notes alone come from a smaller
+    cache entry (a script run that reads only them and the cards copies no table).
     """
 
     _HEADLINE_FIELDS = frozenset(Headlines.__dataclass_fields__)
+    _NOTE_FIELDS = frozenset(Notes.__dataclass_fields__)
 
     def __init__(self, key: str, draws: int, seed: int) -> None:
         self._args = (key, draws, seed)
+        self._notes: Notes | None = None
         self._headlines: Headlines | None = None
         self._full: RunView | None = None
 
     def _view(self, name: str) -> Any:
+        if name in self._NOTE_FIELDS and self._headlines is None and self._full is None:
+            if self._notes is None:
+                self._notes = _notes(*self._args)
+            return self._notes
         if name in self._HEADLINE_FIELDS:
             if self._full is not None:
                 return self._full

@@ -134,11 +134,13 @@ def draw() -> st.delta_generator.DeltaGenerator:
         return st.container()
 
 
-def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
+def finish(slot: st.delta_generator.DeltaGenerator, url_path: str, params: dict[str, str] | None = None) -> None:
     """Controls that depend on the page's edits: reset, and the link that reopens exactly this view.
 
-    Drawn after the page has run, so they reflect the edit just made.
+    Drawn after the page has run, so they reflect the edit just made. `params` are the view's query parameters
+    (`state.sync_url` returns them) when the caller has them.
     """
+    params = state.query_params() if params is None else params
     sc = state.scenario()
     with slot:
         undo, redo = st.columns(2)
@@ -163,7 +165,7 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str) -> None:
         st.markdown("**Share link** — opens this exact view")
         # One line that scrolls sideways, with Streamlit's copy button: the whole link is copied, none of it shown
         # over 40 lines. The address bar holds the same link.
-        st.code(state.share_link(url_path), language=None, wrap_lines=False, height=None)
+        st.code(state.share_link(url_path, params), language=None, wrap_lines=False, height=None)
         st.caption("Copy it with the button at the right of the box (or from the address bar).")
-        for note in left_out(state.query_params(), sc, state.link_base()):
+        for note in left_out(params, sc, state.link_base()):
             st.caption(note)

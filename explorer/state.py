@@ -271,19 +271,23 @@ def query_params() -> dict[str, str]:
     return encode(scenario(), origin_key(), link_base(), presenter())
 
 
-def sync_url() -> None:
-    """Write the view into the address bar, so the browser's URL is always a share link."""
+def sync_url() -> dict[str, str]:
+    """Write the view into the address bar, so the browser's URL is always a share link; returns its parameters."""
     wanted = query_params()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+    return wanted
 
 
-def share_link(url_path: str) -> str:
-    """The full link to this page and state, for pasting into a chat or an email."""
+def share_link(url_path: str, params: dict[str, str] | None = None) -> str:
+    """The full link to this page and state, for pasting into a chat or an email.
+
+    `params` are this view's `query_params()` when the caller has them already (they are made once a run).
+    """
     try:
         parts = urlsplit(st.context.url or "")
         base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     except Exception:  # no browser context (e.g. in tests): a relative link still works
         base = ""
     path = f"/{url_path}" if url_path else "/"
-    return f"{base}{path}?{urlencode(query_params())}"
+    return f"{base}{path}?{urlencode(query_params() if params is None else params)}"

@@ -54,10 +54,9 @@ for function, note in view.stage_notes.items():
 with picture:
     st.vega_lite_chart(spec=spectrum_spec(sc.placements, priority_functions, state.presenter()), width="stretch")
     if priorities:
-        st.markdown("**The area's priorities in the Crest Advisory reports**")
-        for p in priorities:
-            names = ", ".join(FUNCTION[f].label for f in p.functions)
-            st.markdown(f"- {p.text} ({p.report} report) → {names}")
+        listed = "\n".join(f"- {p.text} ({p.report} report) → {', '.join(FUNCTION[f].label for f in p.functions)}"
+                            for p in priorities)
+        st.markdown(f"**The area's priorities in the Crest Advisory reports**\n\n{listed}")  # one element, one list
     else:
         st.caption("The Crest Advisory reports did not study this area; no report priorities are marked.")
 
