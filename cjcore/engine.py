@@ -2,14 +2,18 @@
 
 Every equation here is stated in docs/model.md. Arrays carry the uncertainty draws on their first axis: row 0
 is the central estimate (every parameter at its central value) and rows 1..draws are Monte Carlo draws, so one
-pass computes both. Nothing is cached: the same scenario and seed always give the same numbers.
+pass computes both. The same scenario and seed always give the same numbers; so the parameters and the national
+baseline of a seeded run are kept in small caches (`params_for`, `national_baseline`) and shared read-only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -48,6 +52,44 @@ MONEY_METRICS: tuple[str, ...] = (
     "unused_commitment", "committed_cost",
 )
 _PERCENTILES = (10, 50, 90)
+_T = TypeVar("_T")
+
+
+class _Memo(Generic[_T]):
+    """A small least-recently-used cache of pure results, shared by the app's session threads.
+
+    A value is made outside the lock (two threads may both make it; they get equal values and one is kept), so a
+    slow computation never blocks another session's hits.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, _T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """The value cached under `key`, made by `make()` and kept if absent."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every value (tests)."""
+        with self._lock:
+            self._items.clear()
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 # ----------------------------------------------------------------------------------------------- inputs
@@ -73,10 +115,12 @@ class Params:
             rng_range = parameter_range(key, overrides)
             if draws and rng_range is not None and rng_range[2] > rng_range[0]:
                 column[1:] = rng.triangular(*rng_range, size=draws)
-            self._values[key] = column
+            self._values[key] = _read_only(column)
         self._overrides = overrides
         self._seed = seed
         self._uniforms: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
+        #: What made these parameters, when they come from `params_for` (whose cache they may be shared through).
+        self.cache_key: Hashable | None = None
 
     def uniforms(self, stream: str, shape: tuple[int, ...]) -> np.ndarray:
         """Uniform(0, 1) numbers for the draws (rows 1..), shape (draws, *shape), from their own seeded stream.
@@ -88,17 +132,40 @@ class Params:
         if key not in self._uniforms:
             words = tuple(ord(c) for c in stream)
             seq = np.random.SeedSequence(entropy=self._seed, spawn_key=words)
-            self._uniforms[key] = np.random.default_rng(seq).random((self.n - 1, *shape))
+            self._uniforms[key] = _read_only(np.random.default_rng(seq).random((self.n - 1, *shape)))
         return self._uniforms[key]
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self._values:
-            self._values[key] = np.full(self.n, parameter_value(key, self._overrides))
+            self._values[key] = _read_only(np.full(self.n, parameter_value(key, self._overrides)))
         return self._values[key]
 
     def scalar(self, key: str) -> float:
         """The central value (for parameters the draws never vary, such as stage settings)."""
         return float(self[key][0])
+
+
+_PARAMS: _Memo[Params] = _Memo(16)
+
+
+def params_for(overrides: Mapping[str, float], draws: int, seed: int | None,
+               baseline: SuppliedBaseline | None = None) -> Params:
+    """`Params(overrides, draws, seed, baseline)`, shared from a small cache when they are reproducible.
+
+    A session moving functions along the spectrum asks for the same parameters at every move; building them costs
+    a few milliseconds. Their arrays are read-only, so no caller can change another's. Unseeded draws are made
+    afresh each time (they are meant to differ).
+    """
+    if seed is None and draws:
+        return Params(overrides, draws, seed, baseline)
+    key = (tuple(sorted(overrides.items())), draws, seed, None if baseline is None else baseline.model_dump_json())
+
+    def make() -> Params:
+        params = Params(overrides, draws, seed, baseline)
+        params.cache_key = key
+        return params
+
+    return _PARAMS.get(key, make)
 
 
 @dataclass(frozen=True)
@@ -428,7 +495,10 @@ def programme(p: Params) -> Programme:
 
 @dataclass(frozen=True)
 class Flows:
-    """Yearly results of one simulation; arrays of shape (draws, years[, cohorts | interventions | agencies])."""
+    """Yearly results of one simulation; arrays of shape (draws, years[, cohorts | interventions | agencies]).
+
+    `simulate_stacked` gives the results of several at once in one `Flows`, with a leading variant axis.
+    """
 
     cohort_size: np.ndarray
     reoffending_rate: np.ndarray
@@ -461,7 +531,7 @@ class Flows:
     @property
     def system_cost(self) -> np.ndarray:
         """Justice system cost of reoffending, £m a year (all agencies)."""
-        return self.agency_cost.sum(axis=2)
+        return self.agency_cost.sum(axis=-1)
 
 
 DEMAND_RATIOS: tuple[str, ...] = (
@@ -549,7 +619,17 @@ def simulate(scenario: Scenario, p: Params, baseline: Flows | None = None) -> Fl
 
 def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows | None = None,
                       headline_only: bool = False) -> list[Flows]:
-    """`simulate` for several scenarios of one area and horizon at once (a leading variant axis), as `sweep` needs.
+    """`simulate` for several scenarios of one area and horizon at once, one `Flows` each (see `simulate_stacked`)."""
+    stacked = simulate_stacked(scenarios, p, baseline, headline_only)
+    return [Flows(**{k: getattr(stacked, k)[i] for k in Flows.__dataclass_fields__}) for i in range(len(scenarios))]
+
+
+def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows | None = None,
+                     headline_only: bool = False) -> Flows:
+    """`simulate` for several scenarios of one area and horizon at once: one `Flows` with a leading variant axis.
+
+    Its arrays have shape (variants, draws, years, ...); `simulate_variants` hands out one `Flows` per variant, and
+    `_headlines` takes the stacked form as it is (a trade-off reads the headlines of dozens of variants at once).
 
     With `headline_only`, each cohort metric is kept summed over the cohorts (a last axis of length 1) and the
     rate, participants and per-intervention detail are left empty (length 0): enough for `Run.summary` and a
@@ -731,13 +811,34 @@ def simulate_variants(scenarios: Sequence[Scenario], p: Params, baseline: Flows 
             elif key not in lean:
                 out[key][t] = value
         size = entrants + rho * reoffenders
-    out = {k: np.moveaxis(v, 0, 2) for k, v in out.items()}  # (V, D, T, ...)
-    return [Flows(**{k: v[i] for k, v in out.items()}) for i in range(n_var)]
+    return Flows(**{k: np.moveaxis(v, 0, 2) for k, v in out.items()})  # (V, D, T, ...)
 
 
 def national_placements(scenario: Scenario) -> Scenario:
     """The same scenario with every function at today's national arrangements and no pooled budget."""
     return scenario.with_changes(placements={}, funding={**scenario.funding.model_dump(), "pooled_budget_gbp_m": 0.0})
+
+
+_BASELINES: _Memo[Flows] = _Memo(8)
+
+
+def national_baseline(scenario: Scenario, p: Params, headline_only: bool = False) -> Flows:
+    """`simulate(national_placements(scenario), p)` (`simulate_variants` when `headline_only`), read-only.
+
+    Shared from a small cache when `p` comes from `params_for`: the baseline does not move when a placement does,
+    so a session pays for it once, not at every move.
+    """
+    national = national_placements(scenario)
+
+    def make() -> Flows:
+        flows = simulate_variants([national], p, headline_only=headline_only)[0]
+        for name in Flows.__dataclass_fields__:
+            _read_only(getattr(flows, name))
+        return flows
+
+    if p.cache_key is None:
+        return make()
+    return _BASELINES.get((national.model_dump_json(), p.cache_key, headline_only), make)
 
 
 # ----------------------------------------------------------------------------------------------- results
@@ -780,43 +881,52 @@ CHANCE_KEYS: tuple[str, ...] = tuple(c[0] for c in _CHANCES)
 
 
 def economic_benefit(base: Flows, scen: Flows, p: Params) -> np.ndarray:
-    """Economic and social benefit per draw and year (£m).
+    """Economic and social benefit per draw and year (£m), shape (..., draws, years).
 
     The victims' and society's share of each reoffence avoided plus every justice agency's saving (which also
-    counts custodial sentences diverted).
+    counts custodial sentences diverted). `scen` may be stacked (a leading variant axis, see `simulate_stacked`).
     """
     from cjcore.money import system_cost_per_reoffence
 
-    avoided = base.reoffences.sum(axis=2) - scen.reoffences.sum(axis=2)
+    avoided = base.reoffences.sum(axis=-1) - scen.reoffences.sum(axis=-1)
     beyond = (p["cost_per_reoffence_gbp"] - system_cost_per_reoffence(p))[:, None] / 1e6
-    return avoided * beyond + (base.agency_cost - scen.agency_cost).sum(axis=2)
+    return avoided * beyond + (base.agency_cost - scen.agency_cost).sum(axis=-1)
 
 
 def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
-    """Headline figures over the horizon, one value per draw (area figures are added by Run)."""
-    horizon = base.reoffences.shape[1]
+    """Headline figures over the horizon, one value per draw (area figures are added by Run): shape (..., draws).
+
+    `scen` may be stacked (a leading variant axis, see `simulate_stacked`): every figure is then worked out for all
+    the variants at once, with the same sums over the same axes as for one run, so each variant's numbers are
+    exactly its own run's (tests/core/test_engine_speed.py checks it).
+    """
+    if scen.reoffences.ndim > base.reoffences.ndim and scen.reoffences.shape[-3] == 1:
+        # One draw: numpy sums a single run's (1, years) array as a line (pairwise), a stacked one year by year;
+        # in C order each variant's row is a line again, so the two add up the years in the same order.
+        scen = Flows(**{k: np.ascontiguousarray(getattr(scen, k)) for k in Flows.__dataclass_fields__})
+    horizon = base.reoffences.shape[-2]
     factor = (1 + p["discount_rate"][:, None]) ** -np.arange(horizon)[None, :]
     benefit = economic_benefit(base, scen, p)
-    pv_benefit = (benefit * factor).sum(1)
+    pv_benefit = (benefit * factor).sum(-1)
     costs = (scen.intervention_spend + scen.transition_cost + scen.governance_cost + scen.optimism_bias
              + scen.committed_cost)
-    pv_spend = (costs * factor).sum(1)
+    pv_spend = (costs * factor).sum(-1)
     npv = pv_benefit - pv_spend
 
     def total(flows: Flows, name: str) -> np.ndarray:
-        return getattr(flows, name).sum(axis=(1, 2))
+        return getattr(flows, name).sum(axis=(-2, -1))
 
     def final(flows: Flows, name: str) -> np.ndarray:
-        return getattr(flows, name)[:, -1].sum(axis=1)
+        return getattr(flows, name)[..., -1, :].sum(axis=-1)
 
     def all_rate(flows: Flows) -> np.ndarray:
-        return flows.reoffenders[:, -1].sum(1) / flows.cohort_size[:, -1].sum(1)
+        return flows.reoffenders[..., -1, :].sum(-1) / flows.cohort_size[..., -1, :].sum(-1)
 
-    spend = scen.intervention_spend.sum(1)
-    arrangements = (scen.transition_cost + scen.governance_cost).sum(1)
-    committed = scen.committed_cost.sum(1)
-    bias = scen.optimism_bias.sum(1)
-    cashable = scen.cashable_savings.sum(1)
+    spend = scen.intervention_spend.sum(-1)
+    arrangements = (scen.transition_cost + scen.governance_cost).sum(-1)
+    committed = scen.committed_cost.sum(-1)
+    bias = scen.optimism_bias.sum(-1)
+    cashable = scen.cashable_savings.sum(-1)
     return {
         "reoffences_avoided": total(base, "reoffences") - total(scen, "reoffences"),
         "reoffending_rate_change_pp": 100 * (all_rate(scen) - all_rate(base)),
@@ -828,16 +938,25 @@ def _headlines(base: Flows, scen: Flows, p: Params) -> dict[str, np.ndarray]:
         "intervention_spend_gbp_m": spend,
         "arrangement_costs_gbp_m": arrangements,
         "cashable_savings_gbp_m": cashable,
-        "retained_savings_gbp_m": scen.retained_savings.sum(1),
-        "committed_unused_gbp_m": scen.unused_commitment.sum(1),
+        "retained_savings_gbp_m": scen.retained_savings.sum(-1),
+        "committed_unused_gbp_m": scen.unused_commitment.sum(-1),
         "optimism_bias_gbp_m": bias,
         "net_fiscal_cost_gbp_m": spend + arrangements + bias + committed - cashable,
-        "economic_benefit_gbp_m": benefit.sum(1),
+        "economic_benefit_gbp_m": benefit.sum(-1),
         "pv_benefits_gbp_m": pv_benefit,
         "pv_costs_gbp_m": pv_spend,
         "npv_gbp_m": npv,
         "benefit_cost_ratio": np.divide(pv_benefit, pv_spend, out=np.full_like(npv, np.nan), where=pv_spend > 0),
     }
+
+
+def headline_draws_stacked(base: Flows, stacked: Flows, p: Params) -> dict[str, np.ndarray]:
+    """Every variant's headline figures per draw, shape (variants, 1 + draws), from `simulate_stacked`'s flows.
+
+    The same numbers as each variant's `Run.headline_draws` (the area's figures and the chances left out), in a few
+    array operations instead of a `Run` per variant.
+    """
+    return _headlines(base, stacked, p)
 
 
 def _bands(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1022,12 +1141,11 @@ def project(scenario: Scenario, draws: int = 0, seed: int | None = None) -> Run:
     """Project a scenario against its baseline. draws=0 gives the central estimate only."""
     if draws < 0:
         raise ValueError("draws must be 0 or more")
-    params = Params(scenario.overrides, draws, seed, scenario.baseline)
-    base = simulate(national_placements(scenario), params)
+    params = params_for(scenario.overrides, draws, seed, scenario.baseline)
+    base = national_baseline(scenario, params)
     default = None
     if scenario.overrides or scenario.baseline is not None:  # the baseline under the register's and derived figures
-        default = simulate(national_placements(scenario.with_changes(overrides={}, baseline=None)),
-                           Params({}, draws, seed))
+        default = national_baseline(scenario.with_changes(overrides={}, baseline=None), params_for({}, draws, seed))
     return Run(scenario, base, simulate(scenario, params, baseline=base), params, default)
 
 
@@ -1037,8 +1155,8 @@ def sweep(scenario: Scenario, function: str, draws: int = 0, seed: int | None = 
         raise ValueError(f"unknown function {function!r}; allowed: {', '.join(FUNCTION_KEYS)}")
     if draws < 0:
         raise ValueError("draws must be 0 or more")
-    params = Params(scenario.overrides, draws, seed, scenario.baseline)
-    base = simulate_variants([national_placements(scenario)], params, headline_only=True)[0]
+    params = params_for(scenario.overrides, draws, seed, scenario.baseline)
+    base = national_baseline(scenario, params, headline_only=True)
     variants = [scenario.with_changes(placements={**scenario.placements, function: stage}) for stage in STAGE_KEYS]
     rows = []
     flows_by_stage = simulate_variants(variants, params, baseline=base, headline_only=True)

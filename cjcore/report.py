@@ -19,8 +19,12 @@ from cjcore.engine import (
     Flows,
     Params,
     Run,
+    headline_draws_stacked,
+    national_baseline,
     national_placements,
+    params_for,
     project,
+    simulate_stacked,
     simulate_variants,
 )
 from cjcore.schema import Scenario
@@ -192,7 +196,8 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
     every variant (common random numbers), so differences are taken draw by draw.
 
     One `simulate_variants` call runs every distinct placement (at most 9 × 5 + 1) with `headline_only`, as `sweep`
-    does, and each variant's figures come from the engine's `Run.headline_draws`.
+    does, and the variants' figures come from the engine's headline formulas applied to all of them at once
+    (`headline_draws_stacked`, the same numbers as each variant's `Run.headline_draws`).
 
     Returns:
         One row per function and stage: function, stage, current (the stage the scenario places it at), and for
@@ -201,19 +206,20 @@ def stage_tradeoff(scenario: Scenario, draws: int = 0, seed: int | None = None) 
     """
     if draws < 0:
         raise ValueError("draws must be 0 or more")
-    params = Params(scenario.overrides, draws, seed, scenario.baseline)
-    base = simulate_variants([national_placements(scenario)], params, headline_only=True)[0]
+    params = params_for(scenario.overrides, draws, seed, scenario.baseline)
+    base = national_baseline(scenario, params, headline_only=True)
     keys: dict[tuple[tuple[str, str], ...], int] = {}
     for function in FUNCTION_KEYS:
         for stage in STAGE_KEYS:
             keys.setdefault(_placed(scenario, function, stage), len(keys))
     variants = [scenario.with_changes(placements=dict(key)) for key in keys]
-    flows = simulate_variants(variants, params, baseline=base, headline_only=True)
-    # The engine's own headline figures per draw, so every cost it counts (spend, transition, governance, optimism
-    # bias, money kept unspent, ...) is in the net present value exactly as on the headline cards.
-    draws_by_variant = [Run(v, base, f, params).headline_draws for v, f in zip(variants, flows, strict=True)]
-    avoided = np.stack([d["reoffences_avoided"] for d in draws_by_variant])  # (variants, 1 + draws)
-    npv = np.stack([d["npv_gbp_m"] for d in draws_by_variant])
+    # The engine's own headline figures per draw, for every variant at once, so every cost it counts (spend,
+    # transition, governance, optimism bias, money kept unspent, ...) is in the net present value exactly as on the
+    # headline cards.
+    headlines = headline_draws_stacked(base, simulate_stacked(variants, params, baseline=base, headline_only=True),
+                                       params)
+    avoided = headlines["reoffences_avoided"]  # (variants, 1 + draws)
+    npv = headlines["npv_gbp_m"]
     grid = np.array([[keys[_placed(scenario, f, s)] for s in STAGE_KEYS] for f in FUNCTION_KEYS])  # (F, S)
     reference = grid[:, :1]  # each function left national
     measures = {"reoffences_avoided": avoided[grid] - avoided[reference],  # (F, S, D), draw by draw
