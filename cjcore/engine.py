@@ -35,6 +35,7 @@ from cjcore.vocab import (
 
 AGENCIES: tuple[str, ...] = ("police", "courts", "prisons", "probation")
 NATIONAL_AGENCIES: tuple[str, ...] = ("courts", "prisons", "probation")
+_STAGE_INDEX = {stage: i for i, stage in enumerate(STAGE_KEYS)}
 _UNIT_COST = {
     "police": "police_cost_per_arrest_gbp",
     "courts": "court_cost_per_case_gbp",
@@ -407,22 +408,42 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
     """`transition`, `control` × `fidelity` × `sustain`, `arrangement_costs` and `retained_share` for many variants.
 
     The same numbers as those functions give one scenario at a time (tests/core/test_engine_speed.py checks it
-    exactly), computed once per stage and picked for each function, then combined for every variant at once.
+    exactly), computed once per stage and picked for each function, then combined for every variant at once: the
+    tables of each governance and funding are stacked (group g), and one fancy index per table picks row
+    [group of the variant, stage of each function] for every variant.
     """
-    tables: dict[tuple, _StageTables] = {}
-    rows = []
-    for s in scenarios:
+    groups: dict[tuple, int] = {}
+    tables: list[_StageTables] = []
+    group = np.empty(len(scenarios), dtype=np.intp)
+    stage = np.empty((len(scenarios), len(FUNCTION_KEYS)), dtype=np.intp)
+    for v, s in enumerate(scenarios):
         key = (s.governance, s.funding)
-        if key not in tables:
-            tables[key] = _stage_tables(s, p, horizon)
-        rows.append((tables[key], np.array([STAGE_KEYS.index(s.stage_of(f)) for f in FUNCTION_KEYS])))
+        if key not in groups:
+            groups[key] = len(tables)
+            tables.append(_stage_tables(s, p, horizon))
+        group[v] = groups[key]
+        stage[v] = [_STAGE_INDEX[s.stage_of(f)] for f in FUNCTION_KEYS]
+    g = group[:, None]
+
+    def by_variant(name: str) -> np.ndarray:
+        """A per-year table (one row per governance and funding), picked for each variant: (V, ...)."""
+        return np.stack([getattr(tab, name) for tab in tables])[group]
+
+    def by_function(name: str) -> np.ndarray:
+        """A per-stage table (stages first), picked for each variant and function: (V, F, ...)."""
+        return np.stack([getattr(tab, name) for tab in tables])[g, stage]
+
+    def by_draw_function(name: str) -> np.ndarray:
+        """A per-draw-and-stage table (draws, stages), picked for each variant and function: (V, D, F, ...)."""
+        return np.stack([np.moveaxis(getattr(tab, name), 1, 0) for tab in tables])[g, stage].swapaxes(1, 2)
+
     years = np.arange(horizon)
-    placed = np.stack([idx != 0 for _, idx in rows])[:, :, None]  # (V, F, 1)
-    hazard = np.stack([tab.hazard[idx] for tab, idx in rows])[:, :, None]  # (V, F, 1)
-    exposed = np.stack([tab.exposed for tab, _ in rows])[:, None, :]  # (V, 1, T)
-    at_risk = np.stack([tab.at_risk for tab, _ in rows])[:, None, :]
-    setting_up = np.stack([tab.setting_up[idx] for tab, idx in rows]) * placed  # (V, F, T)
-    share = np.stack([tab.disruption[:, idx] for tab, idx in rows])  # (V, D, F)
+    placed = (stage != 0)[:, :, None]  # (V, F, 1)
+    hazard = by_function("hazard")[:, :, None]  # (V, F, 1)
+    exposed = by_variant("exposed")[:, None, :]  # (V, 1, T)
+    at_risk = by_variant("at_risk")[:, None, :]
+    setting_up = by_function("setting_up") * placed  # (V, F, T)
+    share = by_draw_function("disruption")  # (V, D, F)
     n_var, n_f = placed.shape[:2]
 
     alive = np.empty((n_var, p.n, n_f, horizon))
@@ -434,27 +455,23 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
         hazard_t = hazard[:, None, :, 0]  # (V, 1, F)
         with np.errstate(divide="ignore", invalid="ignore"):  # hazard 0: never reversed; hazard 1: at once
             survived = np.where(hazard_t > 0, np.floor(np.log1p(-luck) / np.log1p(-hazard_t)), np.inf)
-        year_reversed = np.array([tab.start for tab, _ in rows])[:, None, None] + survived  # (V, draws, F)
+        year_reversed = np.array([tab.start for tab in tables])[group][:, None, None] + survived  # (V, draws, F)
         alive[:, 1:] = years < year_reversed[..., None]
         reversed_now[:, 1:] = years == year_reversed[..., None]
     disruption = share[..., None] * (alive * setting_up[:, None] + reversed_now * placed[:, None])
-    potency = np.where(placed[:, None], np.stack([tab.potency[:, idx] for tab, idx in rows]), 1.0)
-    control_f = np.stack([tab.control[idx] for tab, idx in rows])  # (V, F, T)
-    fid = np.array([tab.delivery_scale[0] for tab, _ in rows])[:, None, None]
-    kept = np.stack([tab.delivery_scale[1] for tab, _ in rows])[:, None, :]
-    delivery = (control_f * fid * kept)[:, None] * alive
-    per_offender = np.stack([tab.transition_per_offender[:, idx] for tab, idx in rows])  # (V, D, F)
-    spread = np.stack([tab.spread[idx] for tab, idx in rows])  # (V, F, T)
-    transition_cost = (per_offender * offenders[:, None] / 1e6)[..., None] * spread[:, None]
-    yearly = np.stack([tab.governance_per_year[:, idx] for tab, idx in rows])  # (V, D, F)
-    from_start = np.stack([tab.years_from_start for tab, _ in rows])[:, None, None, :]
-    governance_cost = yearly[..., None] * alive * from_start
+    potency = np.where(placed[:, None], by_draw_function("potency"), 1.0)  # (V, D, F, T)
+    fid = np.array([tab.delivery_scale[0] for tab in tables])[group][:, None, None]
+    kept = np.stack([tab.delivery_scale[1] for tab in tables])[group][:, None, :]
+    delivery = (by_function("control") * fid * kept)[:, None] * alive
+    per_offender = by_draw_function("transition_per_offender")  # (V, D, F)
+    transition_cost = (per_offender * offenders[:, None] / 1e6)[..., None] * by_function("spread")[:, None]
+    from_start = by_variant("years_from_start")[:, None, None, :]
+    governance_cost = by_draw_function("governance_per_year")[..., None] * alive * from_start
     # C order, as stacking the single-scenario arrays gives: sums over an axis then add in the same order.
     c = np.ascontiguousarray
     return _VariantInputs(
         transition=Transition(alive=alive, disruption=c(disruption), potency=c(potency)), delivery=c(delivery),
-        transition_cost=c(transition_cost), governance_cost=c(governance_cost),
-        retained=np.stack([tab.retained[idx] for tab, idx in rows]))
+        transition_cost=c(transition_cost), governance_cost=c(governance_cost), retained=by_function("retained"))
 
 
 # ----------------------------------------------------------------------------------------------- simulation
@@ -747,6 +764,7 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
            for k in Flows.__dataclass_fields__}
     size = np.broadcast_to(cohorts.size, (n_var, n_draws, n_cohorts))
     for t in range(horizon):
+        size_twice = np.concatenate([size, size], axis=2)  # for effect and diversion side by side
         realisation = np.zeros((n_var, n_draws, n_iv))
         delivered = delivery_t[t]
         net = net_unit_t[t] * delivered  # (V, D, I) £m at this year's delivery
@@ -758,11 +776,9 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
             # Nothing runs in a year without a pooled budget, not even a programme that would pay for itself.
             realisation = delivered * np.clip(funded, 0.0, 1.0) * (pooled[:, t] > 0)[:, None, None]
         potent = realisation * potency_t[t]
-        participants = np.matmul(realisation[:, :, None, :], places)[:, :, 0, :]  # (V, D, C)
         gained = np.matmul(potent[:, :, None, :], added)[:, :, 0, :]  # (V, D, 2C) summed over participants
         with np.errstate(divide="ignore", invalid="ignore"):
-            gained = np.where(np.concatenate([size, size], axis=2) > 0, gained / np.concatenate([size, size], axis=2),
-                              0.0)
+            gained = np.where(size_twice > 0, gained / size_twice, 0.0)
         reduction, diverted = gained[..., :n_cohorts], gained[..., n_cohorts:]
         # Today's provision lost while it is disrupted (a share of each cohort, so no division by its size).
         lost = np.matmul(disrupted_t[t][:, :, None, :], today)[:, :, 0, :]  # (V, D, 2C)
@@ -777,38 +793,47 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
         caseload = np.maximum(reoffences * probation_years + (sentences - receptions) * community_years, 0.0)
         arrests = reoffences * arrest_ratio
         courts = reoffences * court_ratio
-        volumes = np.stack([arrests @ ones_c, courts @ ones_c, places_used @ ones_c, caseload @ ones_c], axis=2)
+        # Summed over the cohorts once, for the agencies' costs and (headline_only) the kept totals alike.
+        cohort_totals = {"reoffences": reoffences @ ones_c, "arrests": arrests @ ones_c,
+                         "court_cases": courts @ ones_c, "prison_places": places_used @ ones_c,
+                         "probation_caseload": caseload @ ones_c}
+        volumes = np.stack([cohort_totals[k] for k in ("arrests", "court_cases", "prison_places",
+                                                       "probation_caseload")], axis=2)
         agency_cost = volumes * unit_cost / 1e6  # (V, D, A)
         spend_by = gross_unit * realisation
+        spend = spend_by @ ones_i
         transition_by, governance_by = transition_by_t[t], governance_by_t[t]  # (V, D, F)
+        transition_total, governance_total = transition_by.sum(axis=2), governance_by.sum(axis=2)
         retained = (kept_unit * potent) @ ones_i  # (V, D)
-        from_pooled = np.maximum(spend_by @ ones_i - reinvest[:, None] * retained, 0.0)  # reinvested savings go first
+        from_pooled = np.maximum(spend - reinvest[:, None] * retained, 0.0)  # reinvested savings go first
         unused = np.maximum(pooled[:, t, None] - from_pooled, 0.0)  # (V, D)
         if baseline is not None:
             out["cashable_savings"][t] = ((baseline.agency_cost[:, t] - agency_cost) * cashable_share).sum(2)
 
+        by_cohort = (
+            ("cohort_size", size), ("reoffenders", reoffenders), ("reoffences", reoffences), ("arrests", arrests),
+            ("court_cases", courts), ("custody_receptions", receptions), ("prison_places", places_used),
+            ("probation_caseload", caseload))
         for key, value in (
-            ("cohort_size", size), ("reoffending_rate", rate), ("reoffenders", reoffenders),
-            ("reoffences", reoffences), ("arrests", arrests), ("court_cases", courts),
-            ("custody_receptions", receptions), ("prison_places", places_used), ("probation_caseload", caseload),
-            ("participants", participants), ("agency_cost", agency_cost),
-            ("cost_of_reoffending", (reoffences @ ones_c) * cost_per_reoffence),
-            ("intervention_spend", spend_by @ ones_i), ("retained_savings", retained),
+            ("agency_cost", agency_cost),
+            ("cost_of_reoffending", cohort_totals["reoffences"] * cost_per_reoffence),
+            ("intervention_spend", spend), ("retained_savings", retained),
             ("funds_available", pooled[:, t, None] + reinvest[:, None] * retained),
             ("reinvested_savings", reinvest[:, None] * retained),
             ("unused_commitment", unused), ("committed_cost", retained_unspent[:, None] * unused),
-            ("optimism_bias", bias_operating * (spend_by @ ones_i + governance_by.sum(axis=2))
-             + bias_transition * transition_by.sum(axis=2)),
-            ("transition_by", transition_by), ("transition_cost", transition_by.sum(axis=2)),
-            ("governance_by", governance_by), ("governance_cost", governance_by.sum(axis=2)),
-            ("realisation", realisation), ("reoffences_avoided_by", avoided_unit * potent),
+            ("optimism_bias", bias_operating * (spend + governance_total) + bias_transition * transition_total),
+            ("transition_by", transition_by), ("transition_cost", transition_total),
+            ("governance_by", governance_by), ("governance_cost", governance_total),
             ("spend_by", spend_by),
         ):
-            if not headline_only:
-                out[key][t] = value
-            elif key in summed - lean:
-                out[key][t, ..., 0] = value @ ones_c
-            elif key not in lean:
+            out[key][t] = value
+        if headline_only:  # each cohort metric summed over the cohorts; the rate and the detail left empty
+            for key, value in by_cohort:
+                out[key][t, ..., 0] = cohort_totals[key] if key in cohort_totals else value @ ones_c
+        else:
+            for key, value in (*by_cohort, ("reoffending_rate", rate), ("realisation", realisation),
+                               ("participants", np.matmul(realisation[:, :, None, :], places)[:, :, 0, :]),
+                               ("reoffences_avoided_by", avoided_unit * potent)):
                 out[key][t] = value
         size = entrants + rho * reoffenders
     return Flows(**{k: np.moveaxis(v, 0, 2) for k, v in out.items()})  # (V, D, T, ...)
