@@ -412,16 +412,20 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
     tables of each governance and funding are stacked (group g), and one fancy index per table picks row
     [group of the variant, stage of each function] for every variant.
     """
-    groups: dict[tuple, int] = {}
+    settings: list[tuple[object, object]] = []  # each distinct (governance, funding), in order of appearance
     tables: list[_StageTables] = []
     group = np.empty(len(scenarios), dtype=np.intp)
     stage = np.empty((len(scenarios), len(FUNCTION_KEYS)), dtype=np.intp)
     for v, s in enumerate(scenarios):
-        key = (s.governance, s.funding)
-        if key not in groups:
-            groups[key] = len(tables)
+        # Compared rather than hashed (hashing a model costs more): variants usually share both objects.
+        g = next((i for i, (governance, funding) in enumerate(settings)
+                  if (s.governance is governance or s.governance == governance)
+                  and (s.funding is funding or s.funding == funding)), None)
+        if g is None:
+            g = len(settings)
+            settings.append((s.governance, s.funding))
             tables.append(_stage_tables(s, p, horizon))
-        group[v] = groups[key]
+        group[v] = g
         stage[v] = [_STAGE_INDEX[s.stage_of(f)] for f in FUNCTION_KEYS]
     g = group[:, None]
 
@@ -692,15 +696,20 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
     n_cohorts = cohorts.size.shape[1]
     fi = prog.function_index
     inputs = _variant_inputs(scenarios, p, horizon, cohorts.size.sum(axis=1))
-    delivery = inputs.delivery[:, :, fi]  # (V, D, I, T)
-    potency = inputs.transition.potency[:, :, fi]  # (V, D, I, T)
-    # Year-first copies for the loop below (a year's slice is then contiguous).
-    delivery_t = np.ascontiguousarray(np.moveaxis(delivery, -1, 0))  # (T, V, D, I)
-    potency_t = np.ascontiguousarray(np.moveaxis(potency, -1, 0))
-    disrupted_t = np.ascontiguousarray(np.moveaxis(inputs.transition.disruption[:, :, fi], -1, 0))
-    transition_by_t = np.moveaxis(inputs.transition_cost, -1, 0)  # (T, V, D, F)
-    governance_by_t = np.moveaxis(inputs.governance_cost, -1, 0)
-    pooled = np.stack([s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon) for s in scenarios])  # (V, T)
+    # Year-first copies for the loop below (a year's slice is then contiguous), picked for each intervention.
+    delivery_t = np.ascontiguousarray(np.moveaxis(inputs.delivery, -1, 0)[..., fi])  # (T, V, D, I)
+    potency_t = np.ascontiguousarray(np.moveaxis(inputs.transition.potency, -1, 0)[..., fi])
+    disrupted_t = np.ascontiguousarray(np.moveaxis(inputs.transition.disruption, -1, 0)[..., fi])
+    # The arrangements' costs by function, and their totals: the sum over the functions runs along each (year,
+    # variant, draw)'s functions as it did over a year's slice of the variant-first array.
+    transition_by_t = np.ascontiguousarray(np.moveaxis(inputs.transition_cost, -1, 0))  # (T, V, D, F)
+    governance_by_t = np.ascontiguousarray(np.moveaxis(inputs.governance_cost, -1, 0))
+    transition_total_t, governance_total_t = transition_by_t.sum(axis=3), governance_by_t.sum(axis=3)  # (T, V, D)
+    in_place: dict[int, np.ndarray] = {}  # pooled budget paid each year, per funding (variants usually share one)
+    for s in scenarios:
+        if id(s.funding) not in in_place:
+            in_place[id(s.funding)] = s.funding.pooled_budget_gbp_m * funding_in_place(s, horizon)
+    pooled = np.stack([in_place[id(s.funding)] for s in scenarios])  # (V, T)
     reinvest = np.array([s.funding.reinvest_share for s in scenarios])  # (V,)
     retained_unspent = np.array([s.funding.unspent == "retained" for s in scenarios], dtype=float)  # (V,)
     rho = p["cohort_return_share"][:, None]
@@ -737,10 +746,10 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
                      axis=1)  # (C, T)
     value_unit = (effect_places[0] * per_member[0][None, :]) @ worth  # (I, T) central
     # Savings kept fade with the effect; the cost of a place does not.
-    net_unit = gross_unit[None, :, :, None] - reinvest[:, None, None, None] * kept_unit[..., None] * potency
+    net_unit_t = gross_unit - reinvest[:, None, None] * kept_unit * potency_t  # (T, V, D, I)
+    central_net, central_potency = np.moveaxis(net_unit_t[:, :, 0], 0, -1), np.moveaxis(potency_t[:, :, 0], 0, -1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(net_unit[:, 0] > 0, value_unit[None] * potency[:, 0] / net_unit[:, 0], np.inf)  # (V, I, T)
-    net_unit_t = np.moveaxis(net_unit, -1, 0)  # (T, V, D, I)
+        ratio = np.where(central_net > 0, value_unit[None] * central_potency / central_net, np.inf)  # (V, I, T)
 
     per_year = {"cost_of_reoffending", "intervention_spend", "funds_available", "cashable_savings",
                 "retained_savings", "reinvested_savings", "transition_cost", "governance_cost", "unused_commitment",
@@ -802,13 +811,10 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
         agency_cost = volumes * unit_cost / 1e6  # (V, D, A)
         spend_by = gross_unit * realisation
         spend = spend_by @ ones_i
-        transition_by, governance_by = transition_by_t[t], governance_by_t[t]  # (V, D, F)
-        transition_total, governance_total = transition_by.sum(axis=2), governance_by.sum(axis=2)
+        transition_total, governance_total = transition_total_t[t], governance_total_t[t]  # (V, D)
         retained = (kept_unit * potent) @ ones_i  # (V, D)
         from_pooled = np.maximum(spend - reinvest[:, None] * retained, 0.0)  # reinvested savings go first
         unused = np.maximum(pooled[:, t, None] - from_pooled, 0.0)  # (V, D)
-        if baseline is not None:
-            out["cashable_savings"][t] = ((baseline.agency_cost[:, t] - agency_cost) * cashable_share).sum(2)
 
         by_cohort = (
             ("cohort_size", size), ("reoffenders", reoffenders), ("reoffences", reoffences), ("arrests", arrests),
@@ -822,8 +828,6 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
             ("reinvested_savings", reinvest[:, None] * retained),
             ("unused_commitment", unused), ("committed_cost", retained_unspent[:, None] * unused),
             ("optimism_bias", bias_operating * (spend + governance_total) + bias_transition * transition_total),
-            ("transition_by", transition_by), ("transition_cost", transition_total),
-            ("governance_by", governance_by), ("governance_cost", governance_total),
             ("spend_by", spend_by),
         ):
             out[key][t] = value
@@ -836,6 +840,11 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
                                ("reoffences_avoided_by", avoided_unit * potent)):
                 out[key][t] = value
         size = entrants + rho * reoffenders
+    out["transition_by"][...], out["transition_cost"][...] = transition_by_t, transition_total_t
+    out["governance_by"][...], out["governance_cost"][...] = governance_by_t, governance_total_t
+    if baseline is not None:  # (T, V, D, A) less the baseline's (T, 1, D, A), summed over the agencies
+        saving = np.moveaxis(baseline.agency_cost, 1, 0)[:, None] - out["agency_cost"]
+        out["cashable_savings"][...] = (saving * cashable_share).sum(axis=3)
     return Flows(**{k: np.moveaxis(v, 0, 2) for k, v in out.items()})  # (V, D, T, ...)
 
 
