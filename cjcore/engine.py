@@ -93,6 +93,14 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _frozen(value: _T) -> _T:
+    """A dataclass of arrays with every array made read-only (it is about to be shared)."""
+    for name in value.__dataclass_fields__:  # type: ignore[attr-defined]
+        if isinstance(field := getattr(value, name), np.ndarray):
+            _read_only(field)
+    return value
+
+
 # ----------------------------------------------------------------------------------------------- inputs
 class Params:
     """Every parameter the engine reads, as an array over draws (row 0 central), from register + overrides.
@@ -122,6 +130,7 @@ class Params:
         self._uniforms: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
         #: What made these parameters, when they come from `params_for` (whose cache they may be shared through).
         self.cache_key: Hashable | None = None
+        self._derived: dict[Hashable, object] = {}
 
     def uniforms(self, stream: str, shape: tuple[int, ...]) -> np.ndarray:
         """Uniform(0, 1) numbers for the draws (rows 1..), shape (draws, *shape), from their own seeded stream.
@@ -144,6 +153,16 @@ class Params:
     def scalar(self, key: str) -> float:
         """The central value (for parameters the draws never vary, such as stage settings)."""
         return float(self[key][0])
+
+    def derived(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """A value worked out from these parameters alone (and `key`), made on first use and kept with them.
+
+        Parameters shared through `params_for` carry what every run needs from them (the cohorts, the programme,
+        the stage tables of a governance and funding), so each move along the spectrum does not work them out again.
+        """
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
 
 _PARAMS: _Memo[Params] = _Memo(16)
@@ -414,19 +433,20 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
     """
     settings: list[tuple[object, object]] = []  # each distinct (governance, funding), in order of appearance
     tables: list[_StageTables] = []
-    group = np.empty(len(scenarios), dtype=np.intp)
-    stage = np.empty((len(scenarios), len(FUNCTION_KEYS)), dtype=np.intp)
-    for v, s in enumerate(scenarios):
+    groups: list[int] = []
+    for s in scenarios:
         # Compared rather than hashed (hashing a model costs more): variants usually share both objects.
-        g = next((i for i, (governance, funding) in enumerate(settings)
-                  if (s.governance is governance or s.governance == governance)
-                  and (s.funding is funding or s.funding == funding)), None)
-        if g is None:
-            g = len(settings)
-            settings.append((s.governance, s.funding))
-            tables.append(_stage_tables(s, p, horizon))
-        group[v] = g
-        stage[v] = [_STAGE_INDEX[s.stage_of(f)] for f in FUNCTION_KEYS]
+        g = groups[-1] if groups else -1
+        if g < 0 or s.governance is not settings[g][0] or s.funding is not settings[g][1]:
+            g = next((i for i, (governance, funding) in enumerate(settings)
+                      if s.governance == governance and s.funding == funding), len(settings))
+            if g == len(settings):
+                settings.append((s.governance, s.funding))
+                tables.append(p.derived(("stage tables", s.governance, s.funding, horizon),
+                                        lambda s=s: _frozen(_stage_tables(s, p, horizon))))
+        groups.append(g)
+    group = np.array(groups, dtype=np.intp)
+    stage = np.array([[_STAGE_INDEX[s.stage_of(f)] for f in FUNCTION_KEYS] for s in scenarios], dtype=np.intp)
     g = group[:, None]
 
     def by_variant(name: str) -> np.ndarray:
@@ -439,7 +459,8 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
 
     def by_draw_function(name: str) -> np.ndarray:
         """A per-draw-and-stage table (draws, stages), picked for each variant and function: (V, D, F, ...)."""
-        return np.stack([np.moveaxis(getattr(tab, name), 1, 0) for tab in tables])[g, stage].swapaxes(1, 2)
+        picked = np.stack([np.moveaxis(getattr(tab, name), 1, 0) for tab in tables])[g, stage]  # (V, F, D, ...)
+        return np.ascontiguousarray(picked.swapaxes(1, 2))
 
     years = np.arange(horizon)
     placed = (stage != 0)[:, :, None]  # (V, F, 1)
@@ -690,8 +711,8 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
     if any(s.area != first.area or s.horizon_years != horizon for s in scenarios):
         raise ValueError("simulate_variants needs scenarios of one area and horizon")
     n_var = len(scenarios)
-    cohorts = baseline_cohorts(first.area, p)
-    prog = programme(p)
+    cohorts = p.derived(("cohorts", first.area), lambda: _frozen(baseline_cohorts(first.area, p)))
+    prog = p.derived("programme", lambda: _frozen(programme(p)))
     n_draws, n_iv = p.n, len(prog.interventions)
     n_cohorts = cohorts.size.shape[1]
     fi = prog.function_index
