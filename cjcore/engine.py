@@ -718,9 +718,12 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
     fi = prog.function_index
     inputs = _variant_inputs(scenarios, p, horizon, cohorts.size.sum(axis=1))
     # Year-first copies for the loop below (a year's slice is then contiguous), picked for each intervention.
-    delivery_t = np.ascontiguousarray(np.moveaxis(inputs.delivery, -1, 0)[..., fi])  # (T, V, D, I)
-    potency_t = np.ascontiguousarray(np.moveaxis(inputs.transition.potency, -1, 0)[..., fi])
-    disrupted_t = np.ascontiguousarray(np.moveaxis(inputs.transition.disruption, -1, 0)[..., fi])
+    def year_first(by_function: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.moveaxis(by_function, -1, 0)).take(fi, axis=-1)
+
+    delivery_t = year_first(inputs.delivery)  # (T, V, D, I)
+    potency_t = year_first(inputs.transition.potency)
+    disrupted_t = year_first(inputs.transition.disruption)
     # The arrangements' costs by function, and their totals: the sum over the functions runs along each (year,
     # variant, draw)'s functions as it did over a year's slice of the variant-first array.
     transition_by_t = np.ascontiguousarray(np.moveaxis(inputs.transition_cost, -1, 0))  # (T, V, D, F)
