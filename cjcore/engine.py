@@ -414,7 +414,10 @@ def _stage_tables(scenario: Scenario, p: Params, horizon: int) -> _StageTables:
 
 @dataclass(frozen=True)
 class _VariantInputs:
-    """What the placements bring to each variant, arrays with a leading variant axis: (V, D, F, T) unless noted."""
+    """What the placements bring to each variant, arrays year first (T, V, D, F) unless noted, as the year loop reads.
+
+    `transition` holds year-first arrays too (not one scenario's (D, F, T)).
+    """
 
     transition: Transition
     delivery: np.ndarray  # local control × fidelity × sustain × alive
@@ -462,37 +465,43 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
         picked = np.stack([np.moveaxis(getattr(tab, name), 1, 0) for tab in tables])[g, stage]  # (V, F, D, ...)
         return np.ascontiguousarray(picked.swapaxes(1, 2))
 
-    years = np.arange(horizon)
-    placed = (stage != 0)[:, :, None]  # (V, F, 1)
-    hazard = by_function("hazard")[:, :, None]  # (V, F, 1)
-    exposed = by_variant("exposed")[:, None, :]  # (V, 1, T)
-    at_risk = by_variant("at_risk")[:, None, :]
-    setting_up = by_function("setting_up") * placed  # (V, F, T)
-    share = by_draw_function("disruption")  # (V, D, F)
-    n_var, n_f = placed.shape[:2]
+    def year_first(by_year: np.ndarray) -> np.ndarray:
+        """(V, F, T) or (V, D, F, T) as (T, V, 1, F) or (T, V, D, F) (a view)."""
+        moved = np.moveaxis(by_year, -1, 0)
+        return moved[:, :, None, :] if by_year.ndim == 3 else moved
 
-    alive = np.empty((n_var, p.n, n_f, horizon))
+    years = np.arange(horizon)[:, None, None, None]  # (T, 1, 1, 1)
+    placed_vf = stage != 0  # (V, F)
+    placed = placed_vf[None, :, None, :]  # (1, V, 1, F)
+    hazard = by_function("hazard")  # (V, F)
+    exposed = by_variant("exposed").T[:, :, None]  # (T, V, 1)
+    at_risk = by_variant("at_risk").T[:, :, None]
+    setting_up = year_first(by_function("setting_up") * placed_vf[:, :, None])  # (T, V, 1, F)
+    share = by_draw_function("disruption")[None]  # (1, V, D, F)
+    n_var, n_f = placed_vf.shape
+
+    alive = np.empty((horizon, n_var, p.n, n_f))
     reversed_now = np.empty_like(alive)
-    alive[:, 0] = (1 - hazard) ** exposed
-    reversed_now[:, 0] = np.where(at_risk, (1 - hazard) ** np.maximum(exposed - 1, 0) * hazard, 0.0)
+    alive[:, :, 0] = (1 - hazard) ** exposed
+    reversed_now[:, :, 0] = np.where(at_risk, (1 - hazard) ** np.maximum(exposed - 1, 0) * hazard, 0.0)
     if p.n > 1:
         luck = p.uniforms("reversal", (n_f,))  # (draws, F), the same for every scenario of the run
-        hazard_t = hazard[:, None, :, 0]  # (V, 1, F)
+        hazard_t = hazard[:, None, :]  # (V, 1, F)
         with np.errstate(divide="ignore", invalid="ignore"):  # hazard 0: never reversed; hazard 1: at once
             survived = np.where(hazard_t > 0, np.floor(np.log1p(-luck) / np.log1p(-hazard_t)), np.inf)
         year_reversed = np.array([tab.start for tab in tables])[group][:, None, None] + survived  # (V, draws, F)
-        alive[:, 1:] = years < year_reversed[..., None]
-        reversed_now[:, 1:] = years == year_reversed[..., None]
-    disruption = share[..., None] * (alive * setting_up[:, None] + reversed_now * placed[:, None])
-    potency = np.where(placed[:, None], by_draw_function("potency"), 1.0)  # (V, D, F, T)
+        alive[:, :, 1:] = years < year_reversed
+        reversed_now[:, :, 1:] = years == year_reversed
+    disruption = share * (alive * setting_up + reversed_now * placed)
+    potency = np.where(placed, year_first(by_draw_function("potency")), 1.0)  # (T, V, D, F)
     fid = np.array([tab.delivery_scale[0] for tab in tables])[group][:, None, None]
     kept = np.stack([tab.delivery_scale[1] for tab in tables])[group][:, None, :]
-    delivery = (by_function("control") * fid * kept)[:, None] * alive
+    delivery = year_first(by_function("control") * fid * kept) * alive
     per_offender = by_draw_function("transition_per_offender")  # (V, D, F)
-    transition_cost = (per_offender * offenders[:, None] / 1e6)[..., None] * by_function("spread")[:, None]
-    from_start = by_variant("years_from_start")[:, None, None, :]
-    governance_cost = by_draw_function("governance_per_year")[..., None] * alive * from_start
-    # C order, as stacking the single-scenario arrays gives: sums over an axis then add in the same order.
+    transition_cost = (per_offender * offenders[:, None] / 1e6)[None] * year_first(by_function("spread"))
+    from_start = by_variant("years_from_start").T[:, :, None, None]  # (T, V, 1, 1)
+    governance_cost = by_draw_function("governance_per_year")[None] * alive * from_start
+    # C order (year, variant, draw, function): the sums over the functions then run as over one scenario's array.
     c = np.ascontiguousarray
     return _VariantInputs(
         transition=Transition(alive=alive, disruption=c(disruption), potency=c(potency)), delivery=c(delivery),
@@ -718,16 +727,12 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
     fi = prog.function_index
     inputs = _variant_inputs(scenarios, p, horizon, cohorts.size.sum(axis=1))
     # Year-first copies for the loop below (a year's slice is then contiguous), picked for each intervention.
-    def year_first(by_function: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.moveaxis(by_function, -1, 0)).take(fi, axis=-1)
-
-    delivery_t = year_first(inputs.delivery)  # (T, V, D, I)
-    potency_t = year_first(inputs.transition.potency)
-    disrupted_t = year_first(inputs.transition.disruption)
-    # The arrangements' costs by function, and their totals: the sum over the functions runs along each (year,
-    # variant, draw)'s functions as it did over a year's slice of the variant-first array.
-    transition_by_t = np.ascontiguousarray(np.moveaxis(inputs.transition_cost, -1, 0))  # (T, V, D, F)
-    governance_by_t = np.ascontiguousarray(np.moveaxis(inputs.governance_cost, -1, 0))
+    # Year first, so a year's slice is contiguous; picked for each intervention.
+    delivery_t = inputs.delivery.take(fi, axis=-1)  # (T, V, D, I)
+    potency_t = inputs.transition.potency.take(fi, axis=-1)
+    disrupted_t = inputs.transition.disruption.take(fi, axis=-1)
+    # The arrangements' costs by function, and their totals (each a sum along one year, variant and draw's functions).
+    transition_by_t, governance_by_t = inputs.transition_cost, inputs.governance_cost  # (T, V, D, F)
     transition_total_t, governance_total_t = transition_by_t.sum(axis=3), governance_by_t.sum(axis=3)  # (T, V, D)
     in_place: dict[int, np.ndarray] = {}  # pooled budget paid each year, per funding (variants usually share one)
     for s in scenarios:

@@ -50,6 +50,11 @@ def _variants(data: dict[str, Any], moves: list[tuple[str, str]]) -> list[Scenar
     return [scenario, *(scenario.with_changes(placements={**scenario.placements, f: s}) for f, s in moves)]
 
 
+def _one(year_first: np.ndarray, v: int) -> np.ndarray:
+    """Variant v's (draws, functions, years) array from `_variant_inputs`' year-first (T, V, D, F) one."""
+    return np.moveaxis(year_first[:, v], 0, -1)
+
+
 @given(scenario_data(), overrides(), st.lists(st.tuples(st.sampled_from(FUNCTION_KEYS), st.sampled_from(STAGE_KEYS)),
                                               max_size=6),
        st.sampled_from([0, 1, 7]), st.integers(0, 2**32 - 1))
@@ -65,15 +70,15 @@ def test_variant_inputs_are_the_single_scenario_functions(data: dict[str, Any], 
     for v, scenario in enumerate(variants):
         tr = transition(scenario, p, horizon)
         for name in ("alive", "disruption", "potency"):
-            np.testing.assert_array_equal(getattr(batched.transition, name)[v], getattr(tr, name), err_msg=name)
+            np.testing.assert_array_equal(_one(getattr(batched.transition, name), v), getattr(tr, name), err_msg=name)
         delivery = (control(scenario, p, horizon) * fidelity(scenario, p) * sustain(scenario, p, horizon)[None, :]
                     )[None] * tr.alive
-        np.testing.assert_array_equal(batched.delivery[v], delivery)
+        np.testing.assert_array_equal(_one(batched.delivery, v), delivery)
         transition_cost, governance_cost = arrangement_costs(scenario, p, tr, offenders)
-        np.testing.assert_array_equal(batched.transition_cost[v], transition_cost)
-        np.testing.assert_array_equal(batched.governance_cost[v], governance_cost)
+        np.testing.assert_array_equal(_one(batched.transition_cost, v), transition_cost)
+        np.testing.assert_array_equal(_one(batched.governance_cost, v), governance_cost)
         np.testing.assert_array_equal(batched.retained[v][prog.function_index], retained_share(scenario, p, prog))
-    # C order, as stacking the single-scenario arrays gives: the engine's sums then add in the same order.
+    # C order (year, variant, draw, function): the engine's sums over the functions then add in the same order.
     for array in (batched.delivery, batched.transition.disruption, batched.transition.potency,
                   batched.transition_cost, batched.governance_cost):
         assert array.flags.c_contiguous
@@ -96,8 +101,9 @@ def test_different_governance_and_funding_in_one_call_each_get_their_own(data: d
     batched = engine._variant_inputs(variants, p, horizon, offenders)
     for v, scenario in enumerate(variants):
         tr = transition(scenario, p, horizon)
-        np.testing.assert_array_equal(batched.transition.alive[v], tr.alive)
-        np.testing.assert_array_equal(batched.governance_cost[v], arrangement_costs(scenario, p, tr, offenders)[1])
+        np.testing.assert_array_equal(_one(batched.transition.alive, v), tr.alive)
+        governance_cost = arrangement_costs(scenario, p, tr, offenders)[1]
+        np.testing.assert_array_equal(_one(batched.governance_cost, v), governance_cost)
 
 
 def _frame_block_by_block(run: engine.Run) -> pd.DataFrame:
