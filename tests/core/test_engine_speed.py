@@ -9,28 +9,39 @@ tools/worked_example.py checks by hand; a frame per block; the area's figures co
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cjcore import engine
 from cjcore.engine import (
     COHORT_METRICS,
     MONEY_METRICS,
+    Flows,
     Params,
     arrangement_costs,
     baseline_cohorts,
     control,
     fidelity,
+    headline_draws_stacked,
+    national_baseline,
+    national_placements,
+    params_for,
     project,
     retained_share,
+    simulate_stacked,
+    simulate_variants,
     sustain,
     transition,
 )
+from cjcore.evidence import load_register
 from cjcore.money import area_net_pv
+from cjcore.report import stage_tradeoff
 from cjcore.schema import Scenario
 from cjcore.vocab import (
     ALL_COHORTS,
@@ -42,6 +53,17 @@ from cjcore.vocab import (
     STAGE_KEYS,
 )
 from tests.core.test_engine_properties import overrides, scenario_data
+
+#: A ten-year scenario with nothing placed: every variant's figures rest on exact zeros (no change at all).
+_TEN_YEARS: dict[str, Any] = {
+    "schema": 1, "name": "Ten years", "area": "avon-and-somerset", "horizon_years": 10, "placements": {},
+    "funding": {"pooled_budget_gbp_m": 0.0, "national_share": 0.0, "settlement_years": 1, "agreed_in_year": 0,
+                "renewed": False, "reinvest_share": 0.0},
+    "governance": {"model": "mayor_pcc", "agreed_in_year": 0,
+                   "five_conditions": {"objectives": 0, "local_picture": 0, "cohort_knowledge": 0,
+                                       "accountability": 0, "buy_in": 0}},
+    "overrides": {}, "notes": [],
+}
 
 
 def _variants(data: dict[str, Any], moves: list[tuple[str, str]]) -> list[Scenario]:
@@ -150,3 +172,76 @@ def test_headline_draws_compute_the_area_figures_when_read(data: dict[str, Any],
     breaks_even = float((area[1:] > 0).mean()) if draws else float(area[0] > 0)
     np.testing.assert_array_equal(headline["chance_area_breaks_even"], np.full(draws + 1, breaks_even))
     assert all(values.shape == (draws + 1,) for values in headline.values())
+
+
+# ----------------------------------------------------------------------------------------------- stacked headlines
+@given(scenario_data(), overrides(),
+       st.lists(st.tuples(st.sampled_from(FUNCTION_KEYS), st.sampled_from(STAGE_KEYS)), min_size=1, max_size=5),
+       st.sampled_from([0, 1, 7]), st.integers(0, 2**32 - 1))
+@example(data=_TEN_YEARS, extra={}, moves=[("youth_justice", "national")], draws=0, seed=0)
+def test_stacked_headlines_are_each_variants_own_and_do_not_depend_on_the_batch(
+        data: dict[str, Any], extra: dict[str, float], moves: list[tuple[str, str]], draws: int, seed: int) -> None:
+    """`headline_draws_stacked` gives each variant, bit for bit, its own run's headline figures, wherever it sits.
+
+    With one draw numpy adds up a single run's years pairwise but a stacked array's year by year, which differ
+    from 8 years on (the explicit example): a trade-off's chance that rests on an exact zero would then jump.
+    """
+    variants = _variants({**data, "overrides": extra}, moves)
+    p = Params(variants[0].overrides, draws, seed)
+    base = simulate_variants([national_placements(variants[0])], p, headline_only=True)[0]
+    together = headline_draws_stacked(base, simulate_stacked(variants, p, base, headline_only=True), p)
+    for v, (variant, flows) in enumerate(zip(variants, simulate_variants(variants, p, base, headline_only=True),
+                                             strict=True)):
+        own = engine.Run(variant, base, flows, p).headline_draws
+        alone = headline_draws_stacked(base, simulate_stacked([variant], p, base, headline_only=True), p)
+        for key, values in together.items():
+            np.testing.assert_array_equal(values[v], own[key], err_msg=key)
+            np.testing.assert_array_equal(values[v], alone[key][0], err_msg=key)
+
+
+# ----------------------------------------------------------------------------------------------- shared caches
+@given(overrides(), st.sampled_from([0, 3]), st.integers(0, 2**32 - 1))
+def test_shared_params_are_read_only_and_those_of_a_fresh_run(extra: dict[str, float], draws: int, seed: int) -> None:
+    shared = params_for(extra, draws, seed)
+    fresh = Params(extra, draws, seed)
+    assert params_for(dict(reversed(extra.items())), draws, seed) is shared  # the same overrides in any order
+    for key in load_register().parameters:
+        np.testing.assert_array_equal(shared[key], fresh[key], err_msg=key)
+        with pytest.raises(ValueError, match="read-only"):
+            shared[key][0] = -1.0
+    np.testing.assert_array_equal(shared.uniforms("reversal", (3,)), fresh.uniforms("reversal", (3,)))
+    assert not shared.uniforms("reversal", (3,)).flags.writeable
+
+
+def test_unseeded_draws_are_never_shared() -> None:
+    assert params_for({}, 3, None) is not params_for({}, 3, None)
+    assert params_for({}, 0, None) is params_for({}, 0, None)  # no draws: nothing random in them
+
+
+@given(scenario_data(), st.sampled_from([0, 4]), st.integers(0, 2**32 - 1), st.booleans())
+def test_shared_baseline_is_read_only_and_that_of_a_fresh_run(data: dict[str, Any], draws: int, seed: int,
+                                                              headline_only: bool) -> None:
+    scenario = Scenario.model_validate(data)
+    shared = national_baseline(scenario, params_for({}, draws, seed), headline_only)
+    fresh = simulate_variants([national_placements(scenario)], Params({}, draws, seed), headline_only=headline_only)[0]
+    moved = scenario.with_changes(placements={f: STAGE_KEYS[-1] for f in FUNCTION_KEYS})
+    assert national_baseline(moved, params_for({}, draws, seed), headline_only) is shared  # placements play no part
+    for name in Flows.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(shared, name), getattr(fresh, name), err_msg=name)
+        assert not getattr(shared, name).flags.writeable, name
+
+
+def test_runs_in_many_threads_at_once_give_the_numbers_of_one(gm: Scenario) -> None:
+    """The app's sessions are threads sharing the caches: filling them at the same time mixes nothing up."""
+    scenario = gm
+    expected = project(scenario, draws=20, seed=3).summary
+    trade_off = stage_tradeoff(scenario, draws=5, seed=3)
+    engine._PARAMS.clear()
+    engine._BASELINES.clear()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        runs = list(pool.map(lambda _: project(scenario, draws=20, seed=3).summary, range(6)))
+        trade_offs = list(pool.map(lambda _: stage_tradeoff(scenario, draws=5, seed=3), range(6)))
+    for summary in runs:
+        pd.testing.assert_frame_equal(summary, expected, check_exact=True)
+    for frame in trade_offs:
+        pd.testing.assert_frame_equal(frame, trade_off, check_exact=True)
