@@ -10,16 +10,30 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
 from cjcore.prices import PRICE_BASE_LABEL
 from explorer import format as fmt
-from explorer.runview import RunView, central_run_text
+from explorer.runview import central_run_text
 from explorer.theme import CHANCE_CARDS, CHANCE_HELP, OPTIMISM_BIAS_LABEL
 
 #: One card: label, value, change (None for none), delta colour ("normal", "inverse", "off"), tooltip.
 Card = tuple[str, str, str | None, str, str]
+
+
+class Projection(Protocol):
+    """What the cards read of a projection: a `RunView`, or the headline part `explorer.runs` keeps."""
+
+    summary: pd.DataFrame
+    levels: pd.DataFrame
+    draws: int
+
+    @property
+    def has_draws(self) -> bool:
+        """Whether uncertainty draws were run."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,7 @@ def _band_text(row, formatter) -> str:
     return f" Likely range (p10–p90): {text}." if text else ""
 
 
-def expected_text(view: RunView, row, formatter) -> str:
+def expected_text(view: Projection, row, formatter) -> str:
     """How a headline figure is made: the expected value over the draws, with the central value beside it."""
     central = formatter(row["central"])
     if not view.has_draws:
@@ -51,7 +65,7 @@ def expected_text(view: RunView, row, formatter) -> str:
             f"and what docs/model.md reproduces by hand, is {central}.")
 
 
-def headline_cards(view: RunView, horizon_years: int, compact: bool) -> Cards:
+def headline_cards(view: Projection, horizon_years: int, compact: bool) -> Cards:
     """The headline figures against the baseline, with the uncertainty range in each tooltip.
 
     Compact (Spectrum, Funding & governance): the main outcomes, the net present value and the chance that this

@@ -78,6 +78,11 @@ class Headlines:
     budget_note: str
     stage_notes: Mapping[str, str]
 
+    @property
+    def has_draws(self) -> bool:
+        """Whether uncertainty draws were run, as `RunView.has_draws`."""
+        return bool(self.summary["p10"].notna().any())
+
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _headlines(key: str, draws: int, seed: int) -> Headlines:
@@ -95,15 +100,17 @@ class Notes:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _notes(key: str, draws: int, seed: int) -> Notes:
-    found = _headlines(key, draws, seed)
+def _notes(key: str, draws: int, seed: int, _found: Headlines | None = None) -> Notes:
+    """The notes of a run; `_found` (left out of the cache key) is its `Headlines` when the caller holds them."""
+    found = _headlines(key, draws, seed) if _found is None else _found
     return Notes(found.draws, found.budget_note, dict(found.stage_notes))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cards(key: str, draws: int, seed: int, compact: bool) -> Cards:
-    view: Any = LazyRunView(key, draws, seed)
-    return headline_cards(view, _scenario(key).horizon_years, compact)
+    found = _headlines(key, draws, seed)
+    _notes(key, draws, seed, _found=found)  # pages read the notes next: kept now, from these tables, not a copy
+    return headline_cards(found, _scenario(key).horizon_years, compact)
 
 
 class LazyRunView:
@@ -183,7 +190,9 @@ def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
-    return arrow_datasets(specs.tradeoff_spec(_tradeoff(key, draws, seed), measure, presenter))
+    frame = _tradeoff(key, draws, seed)
+    _tradeoff_text(key, draws, seed, _frame=frame)  # the sentences under the chart: kept now, from this table
+    return arrow_datasets(specs.tradeoff_spec(frame, measure, presenter))
 
 
 def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty: bool = True) -> dict:
@@ -197,8 +206,10 @@ def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _tradeoff_text(key: str, draws: int, seed: int) -> list[str]:
-    return tradeoff_sentences(_tradeoff(key, draws, seed), _scenario(key).horizon_years)
+def _tradeoff_text(key: str, draws: int, seed: int, _frame: pd.DataFrame | None = None) -> list[str]:
+    """The trade-off's sentences; `_frame` (left out of the cache key) is its table when the caller holds it."""
+    frame = _tradeoff(key, draws, seed) if _frame is None else _frame
+    return tradeoff_sentences(frame, _scenario(key).horizon_years)
 
 
 def tradeoff_text(scenario: Scenario, uncertainty: bool = True) -> list[str]:
