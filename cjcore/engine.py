@@ -460,10 +460,14 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
         """A per-stage table (stages first), picked for each variant and function: (V, F, ...)."""
         return np.stack([getattr(tab, name) for tab in tables])[g, stage]
 
-    def by_draw_function(name: str) -> np.ndarray:
+    def by_draw_function(name: str, contiguous: bool = True) -> np.ndarray:
         """A per-draw-and-stage table (draws, stages), picked for each variant and function: (V, D, F, ...)."""
         picked = np.stack([np.moveaxis(getattr(tab, name), 1, 0) for tab in tables])[g, stage]  # (V, F, D, ...)
-        return np.ascontiguousarray(picked.swapaxes(1, 2))
+        return np.ascontiguousarray(picked.swapaxes(1, 2)) if contiguous else picked.swapaxes(1, 2)
+
+    def year_first_array() -> np.ndarray:
+        """An empty (T, V, D, F) array in C order, for a result to be written straight into."""
+        return np.empty((horizon, len(scenarios), p.n, len(FUNCTION_KEYS)))
 
     def year_first(by_year: np.ndarray) -> np.ndarray:
         """(V, F, T) or (V, D, F, T) as (T, V, 1, F) or (T, V, D, F) (a view)."""
@@ -493,14 +497,18 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
         alive[:, :, 1:] = years < year_reversed
         reversed_now[:, :, 1:] = years == year_reversed
     disruption = share * (alive * setting_up + reversed_now * placed)
-    potency = np.where(placed, year_first(by_draw_function("potency")), 1.0)  # (T, V, D, F)
+    potency = year_first_array()  # fading where placed, else 1
+    potency[...] = 1.0
+    np.copyto(potency, year_first(by_draw_function("potency", contiguous=False)), where=placed)
     fid = np.array([tab.delivery_scale[0] for tab in tables])[group][:, None, None]
     kept = np.stack([tab.delivery_scale[1] for tab in tables])[group][:, None, :]
     delivery = year_first(by_function("control") * fid * kept) * alive
     per_offender = by_draw_function("transition_per_offender")  # (V, D, F)
-    transition_cost = (per_offender * offenders[:, None] / 1e6)[None] * year_first(by_function("spread"))
+    transition_cost = np.multiply((per_offender * offenders[:, None] / 1e6)[None], year_first(by_function("spread")),
+                                  out=year_first_array())
     from_start = by_variant("years_from_start").T[:, :, None, None]  # (T, V, 1, 1)
-    governance_cost = by_draw_function("governance_per_year")[None] * alive * from_start
+    governance_cost = np.multiply(by_draw_function("governance_per_year")[None] * alive, from_start,
+                                  out=year_first_array())
     # C order (year, variant, draw, function): the sums over the functions then run as over one scenario's array.
     c = np.ascontiguousarray
     return _VariantInputs(
