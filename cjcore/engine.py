@@ -877,11 +877,11 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
                                ("reoffences_avoided_by", avoided_unit * potent)):
                 out[key][t] = value
         size = entrants + rho * reoffenders
-    out["transition_by"][...], out["transition_cost"][...] = transition_by_t, transition_total_t
-    out["governance_by"][...], out["governance_cost"][...] = governance_by_t, governance_total_t
+    out.update(transition_by=transition_by_t, transition_cost=transition_total_t, governance_by=governance_by_t,
+               governance_cost=governance_total_t)  # year first already, and made for this call alone
     if baseline is not None:  # (T, V, D, A) less the baseline's (T, 1, D, A), summed over the agencies
         saving = np.moveaxis(baseline.agency_cost, 1, 0)[:, None] - out["agency_cost"]
-        out["cashable_savings"][...] = (saving * cashable_share).sum(axis=3)
+        out["cashable_savings"] = (saving * cashable_share).sum(axis=3)
     return Flows(**{k: np.moveaxis(v, 0, 2) for k, v in out.items()})  # (V, D, T, ...)
 
 
