@@ -18,13 +18,17 @@ from cjcore.scenario_io import ScenarioError, builtin_scenarios, load_scenario, 
 from cjcore.schema import Scenario
 from cjcore.store import ReadOnly, StaleVersion, Version
 from explorer import auth, rooms, state, storage
+from explorer.safe_text import literal_table
 from explorer.safe_text import md as safe_md
+from explorer.theme import HISTORY_KEY
 from explorer.urlstate import saved_key
 
 _STALE = "cj_stale_save"
 _MESSAGE = "cj_saved_message"
 _HISTORY_WARNING = "cj_history_warning"
 _NAME_CHARS = 60
+_HISTORY_ROWS = 6  # versions shown before the history table scrolls inside its box
+_HISTORY_HEIGHT = 360
 
 
 def when(moment: datetime) -> str:
@@ -45,6 +49,14 @@ def _loaded(version: Version, message: str) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- library
+def _name_row() -> st.delta_generator.DeltaGenerator:
+    """A library entry's top row: the name takes the room left by the Load button, which keeps its whole word.
+
+    A flex row rather than two columns: a fixed column cut "Loaded" to "Loa…" in Presenter mode.
+    """
+    return st.container(horizontal=True, wrap=False, vertical_alignment="top", gap="small")
+
+
 def library() -> None:
     """Built-in scenarios, then the saved ones this viewer may see (newest first), each with a Load button."""
     st.subheader("Library")
@@ -55,10 +67,10 @@ def library() -> None:
             st.warning(f"Built-in file {safe_md(path.name)} is not a valid scenario: {safe_md(exc.problems[0], 300)}")
             continue
         with st.container(border=True):
-            top = st.columns([6, 2])
-            top[0].markdown(f"**{md(loaded.name, 200)}**  \nBuilt-in · {get_area(loaded.area).name}")
+            top = _name_row()
+            top.markdown(f"**{md(loaded.name, 200)}**  \nBuilt-in · {get_area(loaded.area).name}")
             current = key == state.origin_key()
-            if top[1].button("Loaded" if current else "Load", key=f"load_{key}", disabled=current, width="stretch"):
+            if top.button("Loaded" if current else "Load", key=f"load_{key}", disabled=current, width="content"):
                 state.load(key, loaded)
                 st.rerun()
             if loaded.description and not state.presenter():
@@ -68,21 +80,21 @@ def library() -> None:
     on_screen = state.saved_origin()
     for info in store.list(viewer):
         with st.container(border=True):
-            top = st.columns([6, 2])
+            top = _name_row()
             shared = rooms.sharing(info)
-            top[0].markdown(f"**{md(info.title, 200)}**  \nSaved · version {info.latest} · {when(info.updated_at)}"
-                            + (f" · {md(shared, 200)}" if shared else ""))
+            top.markdown(f"**{md(info.title, 200)}**  \nSaved · version {info.latest} · {when(info.updated_at)}"
+                         + (f" · {md(shared, 200)}" if shared else ""))
             current = on_screen == (info.id, info.latest)
             label = "Loaded" if current else "Load"
-            if on_screen and on_screen[0] == info.id and not current:
-                top[0].caption(f"On screen: version {on_screen[1]}; Load opens version {info.latest}.")
-            if top[1].button(label, key=f"load_{info.id}", disabled=current, width="stretch"):
+            if top.button(label, key=f"load_{info.id}", disabled=current, width="content"):
                 try:
                     version = store.latest(viewer, info.id)
                 except KeyError:
                     st.error("That scenario is no longer available to you.")
                 else:
                     _loaded(version, f"Loaded version {version.number}.")
+            if on_screen and on_screen[0] == info.id and not current:
+                st.caption(f"On screen: version {on_screen[1]}; Load opens version {info.latest}.")
             rooms.move_control(info)
 
 
@@ -184,10 +196,13 @@ def history() -> None:
     st.subheader("History")
     st.caption("Every save of this scenario is kept. Restoring an earlier version saves it again as the newest; "
                "nothing in between is lost.")
-    rows = [{"Version": v.number, "Saved": when(v.saved_at), "Title": v.title, "By": v.saved_by or "—",
-             "Note": (f"restored from version {v.restored_from}" if v.restored_from else "")
-             + (" · on screen" if v.number == loaded[1] else "")} for v in versions]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    rows = [{"Version": str(v.number) + (" (on screen)" if v.number == loaded[1] else "")
+             + (f", restored from version {v.restored_from}" if v.restored_from else ""),
+             "Saved": f"{when(v.saved_at)} by {v.saved_by or 'someone'}", "Title": v.title} for v in versions]
+    # A static table whose cells wrap (three columns, long titles broken anywhere): it fits the editor's column at
+    # 1366 px without a sideways scroll; a long history scrolls down inside its own box instead.
+    with st.container(key=HISTORY_KEY, height=_HISTORY_HEIGHT if len(rows) > _HISTORY_ROWS else "content"):
+        st.table(literal_table(pd.DataFrame(rows)), hide_index=True)
     if warning := st.session_state.pop(_HISTORY_WARNING, None):
         st.warning(warning)
     numbers = [v.number for v in versions]

@@ -72,6 +72,8 @@ TRADEOFF_TITLE = "What each function adds at each stage"
 PLACED_LABEL = "Where it is placed now"
 OTHER_STAGE_LABEL = "Other stages"
 
+#: How much larger st.dataframe's grid is drawn in Presenter mode (its 14 px text becomes 21 px).
+DATAFRAME_ZOOM = 1.5
 CHART_HEIGHT = 260
 CHART_HEIGHT_PRESENTER = 420
 FONT_SIZE = 13
@@ -90,10 +92,17 @@ COMPARE_TAB_KEY = "cmp_tab"
 
 #: Key of a container that stays in view while the page scrolls (e.g. the figures beside the controls they answer).
 STICKY_KEY = "cj_sticky"
+#: Characters a sidebar select box shows before it cuts its text (at Presenter mode's size; a box is an input, which
+#: cannot wrap): a longer scenario name is spelt out in full under it.
+SELECT_SHOWS_CHARS = 24
+#: Key of the Scenarios view's history table, whose cells break long titles anywhere rather than scroll sideways.
+HISTORY_KEY = "cj_history"
 
 #: Rules for every mode. Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning:
 #: "Chance this path does worse than staying as we are" must be read in full), and values keep their full width.
 #: Page names in the sidebar wrap too. A sticky container's column stretches to the row's height so it can stay.
+#: A sidebar select box's open list is wider than the box (it opens over the page), so long scenario names are read
+#: whole; the box itself is an input, which cannot wrap (the sidebar spells a long chosen name out under it).
 _COMMON_CSS = """
 [data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
@@ -103,6 +112,9 @@ _COMMON_CSS = """
 [data-testid="stColumn"]:has(.st-key-""" + STICKY_KEY + """) > [data-testid="stVerticalBlock"] { height: 100%; }
 .st-key-""" + STICKY_KEY + """ { position: sticky; top: 0.75rem; z-index: 3; background: #fff; }
 [data-testid="stElementContainer"]:has(> .stHtml script) { display: none; }
+body:has([data-testid="stSidebar"] input[aria-expanded="true"]) [data-testid="stSelectboxVirtualDropdown"] {
+  width: max(var(--trigger-width), min(44rem, 70vw)) !important; }
+.st-key-""" + HISTORY_KEY + """ td, .st-key-""" + HISTORY_KEY + """ th { overflow-wrap: anywhere; }
 """
 
 BASE_CSS = """
@@ -115,8 +127,9 @@ BASE_CSS = """
 
 #: Presenter mode: everything a room reads is scaled, not only the text: sidebar (wider, so page and scenario names
 #: fit), inputs, dropdowns and their options, text boxes, buttons, st.table tables, code (the share link) and metric
-#: cards; the header and toolbar are hidden. st.dataframe draws on a canvas that CSS cannot scale (zooming it makes
-#: it wider than the page): pages show small tables with st.table in Presenter mode (``explorer.widgets.table``).
+#: cards; the header and toolbar are hidden. st.dataframe draws on a canvas whose font CSS cannot set: its element is
+#: zoomed by DATAFRAME_ZOOM and its box narrowed by the same factor, because the grid sizes its canvas from the box's
+#: on-screen width (zoomed alone, it spilled past the page); clicks still land on the cell under the pointer.
 PRESENTER_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
@@ -140,7 +153,11 @@ button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stRadio"] label p, [data-testid="stCheckbox"] label p, [data-testid="stToggle"] label p {
   font-size: 1.25rem; }
 [data-testid="stTable"] table { font-size: 1.15rem; }
+[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] [data-testid="stDataFrame"]) {
+  zoom: """ + str(DATAFRAME_ZOOM) + """; width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important;
+  max-width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important; }
 [data-testid="stCode"] code { font-size: 0.95rem; }
+[data-testid="stText"] { font-size: 1.15rem; }
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 2.5rem 4rem; max-width: 100%; }
 h1 { font-size: 2.6rem; padding-top: 0.5rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
 .st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"],
