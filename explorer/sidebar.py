@@ -12,6 +12,7 @@ from cjcore.scenario_io import builtin_scenarios, load_scenario
 from cjcore.store import ScenarioInfo
 from explorer import account, state, storage
 from explorer.safe_text import md
+from explorer.theme import SELECT_SHOWS_CHARS
 from explorer.urlstate import SAVED_PREFIX, left_out, parse_saved_key, saved_key
 
 
@@ -119,6 +120,8 @@ def draw() -> st.delta_generator.DeltaGenerator:
         st.selectbox("Scenario", list(options), index=list(options).index(current), format_func=options.get,
                      key=key, on_change=_on_scenario_change, args=(key,),
                      help="Load a built-in scenario or one you saved. Your edits since loading are replaced.")
+        if len(options[current]) > SELECT_SHOWS_CHARS:  # the box cuts a long name: spell it out under it
+            st.caption(md(options[current]))
         if label := state.uploaded():
             st.caption(f"On screen: {md(label)}{' — edited since' if state.uploaded_edited() else ''}")
         if message := st.session_state.pop("cj_sidebar_error", None):
