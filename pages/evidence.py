@@ -55,6 +55,7 @@ for p in register.parameters.values():
         "Key": p.key,
     })
 table = pd.DataFrame(rows)
+NUMBER_WIDTH = 240  # px: the new value's box, with its − and + buttons, at Presenter mode's size
 DETAIL = ("Source", "Reasoning", "Key")  # read in full in the panel below the table, not in cut-off cells
 
 search, status = st.columns([3, 2])
@@ -99,7 +100,9 @@ st.subheader("Change an assumption")
 st.caption("Assumptions are kept apart from the policy choices: changing one moves the baseline too, and the "
            "Projections view then shows the baseline with default assumptions beside it.")
 show_findings(check(sc), "evidence")
-pick, value_col, apply_col = st.columns([5, 2, 1], vertical_alignment="bottom")
+# A flex row, not fixed columns: the button keeps its whole word at any size (a 1/8 column cut "Apply" in Presenter
+# mode on a laptop), and the row wraps when the window is too narrow for the three.
+pick = value_col = apply_col = st.container(horizontal=True, wrap=False, vertical_alignment="bottom")
 key = pick.selectbox("Parameter", list(register.parameters), key=state.widget_key("ev_param"),
                      format_func=lambda k: f"{register[k].label} ({register[k].unit})")
 param = register[key]
@@ -109,10 +112,10 @@ default_prices = (f" in {PRICE_BASE_LABEL} ({param.value:g} in {param.price_year
 new_value = value_col.number_input(
     "New value", min_value=float(low), max_value=float(high),
     value=float(min(max(sc.overrides.get(key, param.model_value), low), high)),
-    key=state.widget_key(f"ev_value_{key}"), format="%g",
+    key=state.widget_key(f"ev_value_{key}"), format="%g", width=NUMBER_WIDTH,
     help=f"Default {param.model_value:g}{default_prices}; allowed {low:g} to {high:g}. "
          f"{STATUS_LABELS[param.status]}: {param.source}")
-if apply_col.button("Apply", key="ev_apply", width="stretch"):
+if apply_col.button("Apply", key="ev_apply", width="content"):
     overrides = {**sc.overrides, key: new_value}
     if new_value == param.model_value:
         overrides.pop(key)
@@ -151,10 +154,10 @@ st.subheader("The area's own figures")
 st.markdown("If the area's analysts hold its own proven-reoffending counts (the MoJ geographic data tool) or local "
             f"unit costs, fill in the template and upload it: the model then starts from those figures instead of "
             f"the derived ones above. Unit costs are taken in {PRICE_BASE_LABEL}.")
-template_col, upload_col = st.columns([1, 3], vertical_alignment="bottom")
+template_col = upload_col = st.container(horizontal=True, wrap=False, vertical_alignment="bottom")  # whole words
 template_col.download_button("Download a template CSV", template_csv().encode("utf-8"),
                              file_name="own-figures-template.csv", mime="text/csv", on_click="ignore",
-                             key="ev_own_template")
+                             key="ev_own_template", width="content")
 own_upload = upload_col.file_uploader("Upload the area's own figures (.csv, up to 1 MB)", type=["csv"],
                                       key=state.widget_key("ev_own_upload"))
 if own_upload is not None:
