@@ -7,7 +7,15 @@ and measured in the page once every visible chart is drawn:
   a label or value wider than its card (the card clips it);
 - a chart that draws more than one line without a legend or a text label per line, or whose axis or legend labels
   Vega cut short with "…";
-- the main column wider than the window (something to scroll sideways to).
+- the main column wider than the window (something to scroll sideways to);
+- a button whose word is cut ("Loa…"), or a sidebar select box that cuts a scenario's name without spelling it out
+  under the box;
+- in Presenter mode, an st.dataframe drawn at the normal size (its canvas text must grow like the rest), and in any
+  mode one that reaches past the main column.
+
+Two more checks read the first screen and the history: on Spectrum the stage controls, every headline card and the
+top of the chart are on the first screen at 1920×1080 in Presenter mode (the controls and cards at 1366×768), and
+a saved scenario's history table fits the Scenarios view at 1366 without a sideways scroll.
 """
 
 from __future__ import annotations
@@ -15,7 +23,19 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import APP_IDLE, CHART, METRIC, METRIC_LABEL, open_app, wait_charts_painted, wait_idle
+from explorer.theme import HISTORY_KEY
+from tests.e2e.helpers import (
+    APP_IDLE,
+    CHART,
+    DATAFRAME,
+    METRIC,
+    METRIC_LABEL,
+    SIDEBAR,
+    SLIDER,
+    open_app,
+    wait_charts_painted,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -85,6 +105,39 @@ _OVERFLOW_JS = """() => {
 }"""
 
 
+# Buttons whose label does not fit (the browser ends it in "…"): the button or any element of its label.
+_BUTTONS = '[data-testid="stButton"] button, [data-testid="stDownloadButton"] button'
+_CUT_BUTTONS_JS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter(b => b.checkVisibility())
+  .filter(b => [b, ...b.querySelectorAll('p, div, span')]
+    .some(el => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1))
+  .map(b => b.innerText.trim())"""
+
+# Sidebar select boxes that cut their text, whose full text no sidebar caption spells out.
+_CUT_SELECTS_JS = """(sidebar) => {
+  const side = document.querySelector(sidebar);
+  if (!side) return [];
+  const captions = [...side.querySelectorAll('[data-testid="stCaptionContainer"]')].map(c => c.innerText.trim());
+  return [...side.querySelectorAll('[data-testid="stSelectbox"] input')]
+    .filter(i => i.checkVisibility() && i.scrollWidth > i.clientWidth + 1)
+    .filter(i => !captions.some(c => c.includes(i.value)))
+    .map(i => i.value);
+}"""
+
+# Each visible data table: how much larger it is drawn than its own CSS pixels, and how far it reaches past the main
+# column's content box.
+_DATAFRAMES_JS = """(selector) => {
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const style = getComputedStyle(block);
+  const right = block.getBoundingClientRect().right - parseFloat(style.paddingRight);
+  return [...block.querySelectorAll(selector)].filter(d => d.checkVisibility()).map(d => ({
+    zoom: d.currentCSSZoom, past: Math.round(d.getBoundingClientRect().right - right),
+    head: (d.querySelector('[role="columnheader"]') || {}).textContent || ''}));
+}"""
+#: How much larger than normal an st.dataframe must be drawn in Presenter mode (the rest of its text grows ~1.6×).
+PRESENTER_DATAFRAME_SCALE = 1.3
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_view_fits_and_names_its_lines(fresh_app_page, size: str) -> None:
     viewport, presenter = SIZES[size]
@@ -95,7 +148,7 @@ def test_every_view_fits_and_names_its_lines(fresh_app_page, size: str) -> None:
         if charts:
             wait_charts_painted(page, charts)
         wait_idle(page)
-        problems += _measure(page, view)
+        problems += _measure(page, view, presenter)
         tabs = page.get_by_role("tab")
         for i in range(1, tabs.count()):  # Projections and Compare build a tab when it is opened
             tab = tabs.nth(i)
@@ -108,13 +161,22 @@ def test_every_view_fits_and_names_its_lines(fresh_app_page, size: str) -> None:
             wait_idle(page)
             if page.locator(f'[role="tabpanel"]:not([hidden]) {CHART}').count():
                 wait_charts_painted(page, 1, within='[role="tabpanel"]:not([hidden])')
-            problems += _measure(page, f"{view} › {name}")
+            problems += _measure(page, f"{view} › {name}", presenter)
     assert not problems, f"{size}:\n" + "\n".join(problems)
 
 
-def _measure(page: Page, view: str) -> list[str]:
-    """What is cut, unnamed or too wide on the page as it stands."""
+def _measure(page: Page, view: str, presenter: bool) -> list[str]:
+    """What is cut, unnamed, too small or too wide on the page as it stands."""
     problems = []
+    for text in page.evaluate(_CUT_BUTTONS_JS, _BUTTONS):
+        problems.append(f"{view}: button label cut short: {text!r}")
+    for text in page.evaluate(_CUT_SELECTS_JS, SIDEBAR):
+        problems.append(f"{view}: the sidebar cuts {text!r} and does not spell it out")
+    for table in page.evaluate(_DATAFRAMES_JS, DATAFRAME):
+        if presenter and table["zoom"] < PRESENTER_DATAFRAME_SCALE:
+            problems.append(f"{view}: data table drawn at {table['zoom']}× in Presenter mode ({table['head']!r}…)")
+        if table["past"] > 1:
+            problems.append(f"{view}: data table reaches {table['past']}px past the main column")
     for text in page.evaluate(_CUT_LABELS_JS, METRIC_LABEL):
         problems.append(f"{view}: metric label cut short: {text!r}")
     for text in page.evaluate(_CUT_VALUES_JS, METRIC):
@@ -131,3 +193,63 @@ def _measure(page: Page, view: str) -> list[str]:
         if pixels > 1:
             problems.append(f"{view}: the {where} is {pixels}px wider than the window (scrolls sideways)")
     return problems
+
+
+# Top and bottom of every stage slider, every headline card and the first chart, in CSS pixels from the top.
+_FIRST_SCREEN_JS = """([slider, metric, chart]) => {
+  const box = el => { const r = el.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom)]; };
+  const figure = document.querySelector(chart);
+  return {sliders: [...document.querySelectorAll(slider)].map(box),
+          cards: [...document.querySelectorAll(metric)].map(box),
+          chart: figure && box(figure)};
+}"""
+#: How much of the chart must show on the first screen for it to count as started there (CSS pixels).
+CHART_SHOWN_PX = 120
+#: Stage sliders (of seven) that must be whole on the first screen beside the cards: enough to move while watching.
+SLIDERS_SHOWN = 3
+
+
+@pytest.mark.parametrize("size", ["laptop", "projector-presenter"])
+def test_spectrum_first_screen_holds_the_controls_the_figures_and_the_chart(fresh_app_page, size: str) -> None:
+    """The room sees stage sliders and the five headline cards together; on the projector the chart starts too."""
+    viewport, presenter = SIZES[size]
+    page: Page = fresh_app_page(viewport=viewport)
+    open_app(page, f"/?s={ORIGIN}" + ("&pm=1" if presenter else ""))
+    wait_charts_painted(page, 1)
+    wait_idle(page)
+    boxes = page.evaluate(_FIRST_SCREEN_JS, [SLIDER, METRIC, CHART])
+    height = viewport["height"]
+    shown = sum(bottom <= height for _, bottom in boxes["sliders"])
+    assert shown >= SLIDERS_SHOWN, f"{shown} stage sliders on the first screen ({boxes['sliders']}, {height}px)"
+    assert len(boxes["cards"]) == 5 and all(bottom <= height for _, bottom in boxes["cards"]), boxes["cards"]
+    if presenter:
+        assert boxes["chart"][0] + CHART_SHOWN_PX <= height, f"the chart starts at {boxes['chart'][0]}px of {height}"
+
+
+def test_history_fits_a_laptop_and_the_loaded_button_reads_whole(fresh_app_page) -> None:
+    """A saved scenario with a long title and two versions: its history wraps instead of scrolling sideways."""
+    page: Page = fresh_app_page(viewport=SIZES["laptop"][0])
+    open_app(page, f"/scenarios?s={ORIGIN}")
+    wait_idle(page)
+    title = "Greater Manchester — youth justice and women first, with a long name a room must read in full"
+    box = page.get_by_label("Save as", exact=True)
+    box.fill(title)
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Save as new scenario").click()
+    expect(page.get_by_text("Saved as a new scenario")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved as version 2")).to_be_visible()
+    wait_idle(page)
+    history = page.locator(f".st-key-{HISTORY_KEY}")
+    expect(history.get_by_text("2 (on screen)")).to_be_visible()
+    wide = history.evaluate("""h => [h, ...h.querySelectorAll('*')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+        .map(el => el.tagName + ' ' + el.scrollWidth + '>' + el.clientWidth)""")
+    assert not wide, f"the history scrolls sideways: {wide}"
+    past = history.evaluate("""h => { const r = h.getBoundingClientRect().right;
+        return [...h.querySelectorAll('td, th')].filter(c => c.getBoundingClientRect().right > r + 1).length; }""")
+    assert not past, f"{past} history cells reach past the table's box"
+    assert not page.evaluate(_CUT_BUTTONS_JS, _BUTTONS), "a button label is cut"
+    expect(page.get_by_role("button", name="Loaded", exact=True)).to_be_visible()
