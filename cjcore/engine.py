@@ -496,7 +496,12 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
         year_reversed = np.array([tab.start for tab in tables])[group][:, None, None] + survived  # (V, draws, F)
         alive[:, :, 1:] = years < year_reversed
         reversed_now[:, :, 1:] = years == year_reversed
-    disruption = share * (alive * setting_up + reversed_now * placed)
+    # Large arrays are worked on in place where a value is not read again (a fresh one costs more than the
+    # arithmetic); each element gets the same operations as in `transition` (a product commutes exactly).
+    disruption = alive * setting_up
+    reversed_now *= placed
+    disruption += reversed_now
+    disruption *= share  # share × (alive × setting up + reversed × placed)
     potency = year_first_array()  # fading where placed, else 1
     potency[...] = 1.0
     np.copyto(potency, year_first(by_draw_function("potency", contiguous=False)), where=placed)
@@ -507,8 +512,8 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
     transition_cost = np.multiply((per_offender * offenders[:, None] / 1e6)[None], year_first(by_function("spread")),
                                   out=year_first_array())
     from_start = by_variant("years_from_start").T[:, :, None, None]  # (T, V, 1, 1)
-    governance_cost = np.multiply(by_draw_function("governance_per_year")[None] * alive, from_start,
-                                  out=year_first_array())
+    governance_cost = alive * by_draw_function("governance_per_year")[None]
+    governance_cost *= from_start
     # C order (year, variant, draw, function): the sums over the functions then run as over one scenario's array.
     c = np.ascontiguousarray
     return _VariantInputs(
@@ -783,7 +788,8 @@ def simulate_stacked(scenarios: Sequence[Scenario], p: Params, baseline: Flows |
                      axis=1)  # (C, T)
     value_unit = (effect_places[0] * per_member[0][None, :]) @ worth  # (I, T) central
     # Savings kept fade with the effect; the cost of a place does not.
-    net_unit_t = gross_unit - reinvest[:, None, None] * kept_unit * potency_t  # (T, V, D, I)
+    net_unit_t = reinvest[:, None, None] * kept_unit * potency_t
+    np.subtract(gross_unit, net_unit_t, out=net_unit_t)  # (T, V, D, I) gross − reinvested kept × potency
     central_net, central_potency = np.moveaxis(net_unit_t[:, :, 0], 0, -1), np.moveaxis(potency_t[:, :, 0], 0, -1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(central_net > 0, value_unit[None] * central_potency / central_net, np.inf)  # (V, I, T)
