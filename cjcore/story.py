@@ -14,6 +14,7 @@ import pandas as pd
 
 from cjcore.areas import get_area
 from cjcore.engine import Run, agreement_start, funding_in_place, readiness
+from cjcore.evidence import load_register
 from cjcore.precision import no_change
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.report import PostcodeLottery, overtake_year, starts_behind, years_above
@@ -135,13 +136,16 @@ def stage_notes(run: Run) -> dict[str, str]:
     horizon. Moving such a function between stages changes only its transition and governance costs.
     """
     sc = run.scenario
-    spend = run.drivers.set_index("function")["spend_gbp_m"]
+    spend: dict[str, float] = {}  # central spend by function over the horizon, as `Run.drivers` (without its table)
+    for intervention, amount in zip(load_register().interventions, run.flows.spend_by[0].sum(axis=0).tolist(),
+                                    strict=True):
+        spend[intervention.function] = spend.get(intervention.function, 0.0) + amount
     committed = committed_budget(run)
     all_used = bool((run.flows.unused_commitment[0] <= 1e-9).all())
     notes = {}
     for function in FUNCTION_KEYS:
         stage = sc.stage_of(function)
-        if stage == STAGE_KEYS[0] or float(spend.get(function, 0.0)) > 1e-9:
+        if stage == STAGE_KEYS[0] or spend.get(function, 0.0) > 1e-9:
             continue
         if committed <= 0:
             why = "there is no pooled budget, so none of its programmes run (set one on Funding & governance)"
