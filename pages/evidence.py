@@ -109,15 +109,18 @@ param = register[key]
 low, high = param.bounds
 default_prices = (f" in {PRICE_BASE_LABEL} ({param.value:g} in {param.price_year.replace('-', '/')} prices); a new "
                   f"value is taken in {PRICE_BASE_LABEL}" if param.price_year else "")
+# The default as it reads (six significant figures): a price-adjusted figure such as 42,705.75346… is shown as
+# 42705.8, and leaving it there keeps the default rather than adding an override of the rounded number.
+shown_default = float(f"{param.model_value:.6g}")
 new_value = value_col.number_input(
     "New value", min_value=float(low), max_value=float(high),
-    value=float(min(max(sc.overrides.get(key, param.model_value), low), high)),
+    value=float(min(max(sc.overrides.get(key, shown_default), low), high)),
     key=state.widget_key(f"ev_value_{key}"), format="%g", width=NUMBER_WIDTH,
     help=f"Default {param.model_value:g}{default_prices}; allowed {low:g} to {high:g}. "
          f"{STATUS_LABELS[param.status]}: {param.source}")
 if apply_col.button("Apply", key="ev_apply", width="content"):
     overrides = {**sc.overrides, key: new_value}
-    if new_value == param.model_value:
+    if new_value in (param.model_value, shown_default):
         overrides.pop(key)
     state.replace(sc.with_changes(overrides=overrides))
     st.rerun()

@@ -54,3 +54,18 @@ def test_projections_names_the_assumptions_the_scenario_overrides(make_app):
     next(b for b in at.button if b.key == "ev_reset_all").click().run()
     at.switch_page("pages/projections.py").run()
     assert not any("Assumptions changed" in i.value for i in at.info)
+
+
+def test_a_price_adjusted_default_reads_rounded_and_applying_it_changes_nothing(make_app):
+    at = _evidence(make_app)
+    register = load_register()
+    long_defaults = [p for p in register.parameters.values() if float(f"{p.model_value:.6g}") != p.model_value]
+    assert long_defaults, "the register has price-adjusted figures with many digits (e.g. the cost of a reoffence)"
+    param = long_defaults[0]
+    next(s for s in at.selectbox if s.label == "Parameter").set_value(param.key).run()
+    box = next(n for n in at.number_input if n.label == "New value")
+    assert box.value == float(f"{param.model_value:.6g}") != param.model_value
+    assert len(f"{box.value:g}") <= 8, "no 17-digit float in the box"
+    next(b for b in at.button if b.key == "ev_apply").click().run()
+    assert not at.exception
+    assert param.key not in at.session_state["cj_scenario"].overrides, "the default kept, not a rounded override"
