@@ -20,7 +20,7 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from cjcore.vocab import FUNCTION, STAGE
-from deploy.serve import ReplicaSet, check_config, prepare_run_dir, render_main, render_site
+from deploy.serve import MALLOC_ENV, ReplicaSet, check_config, prepare_run_dir, render_main, render_site
 from tests.e2e import test_workshop_flow as flow
 from tests.e2e.conftest import guarded_visitors
 from tests.e2e.helpers import (
@@ -112,6 +112,15 @@ def test_workshop_flow_through_nginx_stays_on_one_replica(
     # The visitor's upload (a PUT to the replica holding its session) went through nginx and was accepted.
     uploads = [line for line in replica_set.access_log.read_text().splitlines() if "/_stcore/upload_file/" in line]
     assert uploads and all(_LOG_LINE.search(line)["status"] in ("200", "204") for line in uploads), uploads
+
+
+def test_every_replica_runs_with_the_allocator_settings(replica_set: ReplicaSet) -> None:
+    # Read from the running processes: what the kernel started them with, not what serve.py meant to pass.
+    for member in replica_set.members:
+        assert member.process is not None and member.process.poll() is None
+        environ = Path(f"/proc/{member.process.pid}/environ").read_bytes().split(b"\0")
+        for name, value in MALLOC_ENV.items():
+            assert f"{name}={value}".encode() in environ, f"replica {member.index} lacks {name}"
 
 
 def test_people_are_spread_over_the_replicas(nginx_page: Callable[..., Page], replica_set: ReplicaSet) -> None:
