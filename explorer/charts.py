@@ -113,15 +113,39 @@ def _headline_axis(unit: str) -> tuple[str, float]:
     return (",.1f", 0.1) if fmt.headline_decimals(unit) else fmt.AXIS_COUNT
 
 
+def trend_rows(frame: pd.DataFrame, metric: str, cohort: str = ALL_COHORTS) -> tuple[list[dict], list[dict]]:
+    """The rows `trend_chart` draws, JSON-ready (missing numbers None): its lines, and its band (may be empty).
+
+    Lines: year, series label, central value and the p10–p90 of the draws, baseline first; the baseline with default
+    assumptions only when an assumption changed (else it coincides with the baseline). Band: the scenario's p10–p90.
+    explorer.specs reuses the rest of the chart's spec.
+    """
+    data = frame[(frame.metric == metric) & (frame.cohort == cohort)]
+    columns = zip(data["year"].tolist(), data["series"].tolist(), data["value"].tolist(), data["p10"].tolist(),
+                  data["p90"].tolist(), strict=True)
+    records = [(year, series, value, p10, p90) for year, series, value, p10, p90 in columns]
+    default = [r[2] for r in records if r[1] == SERIES_DEFAULT_BASELINE]
+    baseline = [r[2] for r in records if r[1] == SERIES_BASELINE]
+    if default and len(default) == len(baseline) and default == baseline:
+        records = [r for r in records if r[1] != SERIES_DEFAULT_BASELINE]  # no assumption changed: the two coincide
+    lines = [{"year": year, "Series": SERIES_LABELS[series], "value": _json_number(value), "p10": _json_number(p10),
+              "p90": _json_number(p90)} for year, series, value, p10, p90 in records]
+    band = [{"year": year, "p10": _json_number(p10), "p90": _json_number(p90)}
+            for year, series, _, p10, p90 in records if series == SERIES_SCENARIO and not math.isnan(p10)]
+    return lines, band
+
+
 def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohort: str = ALL_COHORTS) -> alt.Chart:
     """Baseline vs scenario over the years for one metric, with the scenario's p10–p90 band."""
+    return trend_chart_of(*trend_rows(frame, metric, cohort), metric, presenter)
+
+
+def trend_chart_of(lines: list[dict], band: list[dict], metric: str, presenter: bool = False) -> alt.Chart:
+    """`trend_chart` from its rows (`trend_rows`)."""
     info = METRIC[metric]
-    data = frame[(frame.metric == metric) & (frame.cohort == cohort)].copy()
-    default = data[data.series == SERIES_DEFAULT_BASELINE].value.to_numpy()
-    if len(default) and (default == data[data.series == SERIES_BASELINE].value.to_numpy()).all():
-        data = data[data.series != SERIES_DEFAULT_BASELINE]  # no assumption changed: the two baselines coincide
-    data["Series"] = data.series.map(SERIES_LABELS)
-    shown = [SERIES_LABELS[k] for k in SERIES_LABELS if k in set(data.series)]
+    data = pd.DataFrame(lines, columns=["year", "Series", "value", "p10", "p90"])
+    present = set(data.Series)
+    shown = [label for label in SERIES_LABELS.values() if label in present]
     number, tip = _axis_format(metric), _tooltip_format(metric)
     y_title = "reoffending rate" if info.unit == "share" else info.unit
     # Colour and dash share one legend (a dash scale with its legend switched off would hide the colour's too),
@@ -132,7 +156,7 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
     dash = alt.StrokeDash("Series:N", scale=alt.Scale(domain=shown, range=[
         SERIES_DASH[k] for k in SERIES_LABELS if SERIES_LABELS[k] in shown]), title=None, legend=key)
     base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
-    lines = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
+    lines_layer = base.mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(
         # from zero: a small change looks small (the change itself has its own chart that says so)
         y=alt.Y("value:Q", title=y_title, axis=_axis(number), scale=alt.Scale(zero=True)),
         color=colour, strokeDash=dash,
@@ -140,13 +164,13 @@ def trend_chart(frame: pd.DataFrame, metric: str, presenter: bool = False, cohor
                  alt.Tooltip("value:Q", title=info.label, format=tip),
                  alt.Tooltip("p10:Q", title="p10", format=tip), alt.Tooltip("p90:Q", title="p90", format=tip)],
     )
-    layers = [lines]
-    scenario_band = data[(data.series == SERIES_SCENARIO) & data.p10.notna()]
-    if not scenario_band.empty:
-        band = alt.Chart(scenario_band).mark_area(opacity=0.2, color=SERIES_COLOURS[SERIES_SCENARIO]).encode(
-            x=alt.X("year:O"), y=alt.Y("p10:Q"), y2=alt.Y2("p90:Q"))
-        layers.insert(0, band)
-    title = alt.Title(info.label, subtitle=TREND_SUBTITLE if not scenario_band.empty else "Lines: central run")
+    layers = [lines_layer]
+    if band:
+        band_layer = alt.Chart(pd.DataFrame(band, columns=["year", "p10", "p90"])).mark_area(
+            opacity=0.2, color=SERIES_COLOURS[SERIES_SCENARIO]).encode(x=alt.X("year:O"), y=alt.Y("p10:Q"),
+                                                                         y2=alt.Y2("p90:Q"))
+        layers.insert(0, band_layer)
+    title = alt.Title(info.label, subtitle=TREND_SUBTITLE if band else "Lines: central run")
     return _finish(alt.layer(*layers).properties(title=title), presenter)
 
 
@@ -222,17 +246,35 @@ def money_chart(money: pd.DataFrame, presenter: bool = False) -> alt.Chart:
     return _finish(chart, presenter)
 
 
+#: The columns `sweep_chart` draws, in order.
+SWEEP_COLUMNS = ("Stage", "Current", "Name", "value", "p10", "p90")
+
+
+def sweep_rows(sweep: pd.DataFrame, key: str) -> tuple[list[dict], str, str]:
+    """The rows `sweep_chart` draws for one headline figure (JSON-ready), with the figure's label and unit."""
+    data = sweep[sweep.key == key]
+    label = data.label.iloc[0] if not data.empty else key
+    unit = data.unit.iloc[0] if not data.empty else ""
+    columns = [data[c].tolist() for c in ("stage", "current", "value", "p10", "p90")]
+    rows = [dict(zip(SWEEP_COLUMNS, (STAGE_SHORT[stage], "Current" if current else "Other", STAGE[stage].label,
+                                     _json_number(value), _json_number(p10), _json_number(p90)), strict=True))
+            for stage, current, value, p10, p90 in zip(*columns, strict=True)]
+    return rows, label, unit
+
+
 def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False, title: str | None = None) -> alt.Chart:
     """One headline figure at every stage of the spectrum, with its p10–p90 range; the current stage marked.
 
     The stages are named in short words that fit one line each, so all six show even in a third of a 1366-pixel
     screen; the y-axis labels take a fixed width, so charts set side by side have their plots aligned.
     """
-    data = sweep[sweep.key == key].assign(Stage=lambda d: d.stage.map(STAGE_SHORT),
-                                          Current=lambda d: d.current.map({True: "Current", False: "Other"}),
-                                          Name=lambda d: d.stage.map(lambda s: STAGE[s].label))
-    label = data.label.iloc[0] if not data.empty else key
-    unit = data.unit.iloc[0] if not data.empty else ""
+    return sweep_chart_of(*sweep_rows(sweep, key), presenter, title)
+
+
+def sweep_chart_of(rows: list[dict], label: str, unit: str, presenter: bool = False, title: str | None = None
+                   ) -> alt.Chart:
+    """`sweep_chart` from its rows, label and unit (`sweep_rows`)."""
+    data = pd.DataFrame(rows, columns=list(SWEEP_COLUMNS))
     number = _headline_axis(unit)
     domain = [STAGE_SHORT[s] for s in STAGE_KEYS]
     x = alt.X("Stage:N", scale=alt.Scale(domain=domain), title=None,
@@ -253,12 +295,25 @@ def sweep_chart(sweep: pd.DataFrame, key: str, presenter: bool = False, title: s
     if data.p10.notna().any():
         layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=3, color="#555555").encode(
             x=x, y=alt.Y("p10:Q", axis=y_axis), y2=alt.Y2("p90:Q")))
-    heading = alt.Title(title or label, subtitle=unit if title else None)
+    heading = alt.Title(title, subtitle=unit) if title else alt.Title(label)
     return _finish(alt.layer(*layers).properties(title=heading), presenter)
 
 
 #: Line styles of the options compared, so each stays apart from the others without colour.
 _OPTION_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
+
+
+def change_rows(frame: pd.DataFrame, metric: str) -> list[dict]:
+    """One option's change against its own baseline, year by year (central run), as `change_chart` draws it.
+
+    JSON-ready rows of year and change (`cjcore.report.change_by_year`); a rate's change in percentage points.
+    """
+    from cjcore.report import change_by_year
+
+    data = change_by_year(frame, metric)
+    scale = 100 if METRIC[metric].unit == "share" else 1
+    return [{"year": year, "change": _json_number(scale * change)}
+            for year, change in zip(data["year"].tolist(), data["change"].tolist(), strict=True)]
 
 
 def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: bool = False,
@@ -267,17 +322,20 @@ def change_chart(frames: Mapping[str, pd.DataFrame], metric: str, presenter: boo
 
     A rate's change is in percentage points; the zero line is the baseline, so the axis is honest by construction.
     """
-    from cjcore.report import change_by_year
+    return change_chart_of({name: change_rows(frame, metric) for name, frame in frames.items()}, metric, presenter,
+                           title)
 
+
+def change_chart_of(changes: Mapping[str, list[dict]], metric: str, presenter: bool = False,
+                    title: str | None = None) -> alt.Chart:
+    """`change_chart` from each option's rows (`change_rows`), by option name."""
     info = METRIC[metric]
     share = info.unit == "share"
-    data = pd.concat([change_by_year(frame, metric).assign(Option=name) for name, frame in frames.items()],
-                     ignore_index=True)
-    if share:
-        data["change"] = 100 * data["change"]
+    data = pd.DataFrame([{**row, "Option": name} for name, rows in changes.items() for row in rows],
+                        columns=["year", "change", "Option"])
     number = (",.2f", 0.01) if share else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT
     unit = "percentage points" if share else info.unit
-    names = list(frames)
+    names = list(changes)
     # one line needs no key; several get a key that draws each line's colour and dash in full
     legend = alt.Legend(columns=1, labelLimit=0, symbolType="stroke", symbolSize=500) if len(names) > 1 else None
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=4 if presenter else 2.5).encode(

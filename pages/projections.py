@@ -4,13 +4,14 @@ import streamlit as st
 
 from cjcore.checks import check
 from cjcore.prices import PRICE_BASE_LABEL
+from cjcore.schema import Scenario
 from cjcore.vocab import DEMAND_METRICS, MONEY_CATEGORY
 from explorer import format as fmt
-from explorer import state
+from explorer import pagecharts, state
 from explorer.briefing_ui import briefing_downloads
-from explorer.charts import agency_chart, change_chart, cohort_chart, drivers_chart, money_chart, trend_chart
+from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart
 from explorer.runs import DRAWS, run_view
-from explorer.runview import frame_table, overridden_assumptions
+from explorer.runview import RunView, frame_table, overridden_assumptions
 from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS
 from explorer.widgets import (
     headline_metrics,
@@ -43,69 +44,100 @@ headline_metrics(view, columns=3 if presenter else 4)
 show_jcurve(view)
 show_story(view)
 
-# One topic at a time: only the open tab's charts are built (each is an altair chart drawn in the browser), so the
-# page opens with the cards, the story and the reoffending charts instead of a dozen charts.
-tabs = dict(zip(PROJECTION_TABS, st.tabs(list(PROJECTION_TABS.values()), key=PROJECTION_TAB_KEY, on_change="rerun"),
-                strict=True))
+def reoffending_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """The reoffending rate against the baseline, and its change."""
+    rate_cols = st.columns(1 if presenter else [3, 2])
+    with rate_cols[0]:
+        st.vega_lite_chart(spec=pagecharts.trend_spec(sc, "reoffending_rate", presenter, uncertainty), width="stretch")
+    with rate_cols[-1]:
+        changes = {"Scenario": pagecharts.changes(sc, uncertainty)}
+        st.vega_lite_chart(spec=pagecharts.change_spec(changes, "reoffending_rate", presenter,
+                                                       title="Change against baseline"), width="stretch")
 
-with tabs["reoffending"]:
-    if tabs["reoffending"].open is not False:
-        rate_cols = st.columns(1 if presenter else [3, 2])
-        with rate_cols[0]:
-            st.altair_chart(trend_chart(view.frame, "reoffending_rate", presenter), width="stretch")
-        with rate_cols[-1]:
-            st.altair_chart(change_chart({"Scenario": view.frame}, "reoffending_rate", presenter,
-                                         title="Change against baseline"), width="stretch")
-with tabs["demand"]:
-    if tabs["demand"].open:
-        st.subheader("Demand on police, courts, prisons and probation")
-        columns = st.columns(1 if presenter else 2)
-        for i, metric in enumerate(DEMAND_METRICS):
-            with columns[i % len(columns)]:
-                st.altair_chart(trend_chart(view.frame, metric, presenter), width="stretch")
-with tabs["drivers"]:
-    if tabs["drivers"].open:
-        left, right = st.columns(2)
-        with left:
-            st.altair_chart(drivers_chart(view.drivers, presenter), width="stretch")
-        with right:
-            st.altair_chart(cohort_chart(view.cohorts, presenter), width="stretch")
-with tabs["how_far"]:
-    if tabs["how_far"].open:
-        show_tradeoff("proj_tradeoff_measure", uncertainty)
-with tabs["who_pays"]:
-    if tabs["who_pays"].open:
-        st.subheader("Who pays and who gains")
-        if not presenter:
-            st.markdown("Each agency's share of the spend against what comes back to it over the horizon "
-                        "(central estimate): cashable and non-cashable savings, benefits to victims and society, and "
-                        "the savings the deal transfers from national budgets to the area. Local authorities and the "
-                        "NHS show no savings: no unit cost of their demand is in our data set.")
-        st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
-        agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
-            "label": "Agency", **{k: f"{MONEY_CATEGORY[k].label} (£m, {PRICE_BASE_LABEL})" for k in MONEY_CATEGORY},
-            "gets_back": f"Gets back (£m, {PRICE_BASE_LABEL})", "net": f"Net (£m, {PRICE_BASE_LABEL})",
-            "return_on_investment": "Return on investment",
-            "payback_year": "Pays back in year"})
-        agency_formats = {c: st.column_config.NumberColumn(format=fmt.TABLE_MONEY)
-                          for c in agency_table.columns[1:-2]}
-        agency_formats["Return on investment"] = st.column_config.NumberColumn(format=fmt.TABLE_RATIO)
-        agency_formats["Pays back in year"] = st.column_config.NumberColumn(format="%d")
-        st.dataframe(agency_table, hide_index=True, width="stretch", column_config=agency_formats)
-with tabs["money"]:
-    if tabs["money"].open:
-        st.altair_chart(money_chart(view.money, presenter), width="stretch")
-        if not presenter:
-            st.caption("Spend on interventions and the costs of the arrangements themselves: one-off transition "
-                       "costs (procurement, contract exit, systems, staff transfer) while a function moves, and the "
-                       "yearly governance costs of the boards and commissioning staff it then needs, against the "
-                       "savings.")
-with tabs["numbers"]:
-    if tabs["numbers"].open:
-        st.dataframe(frame_table(view.frame), hide_index=True, width="stretch")
-        st.caption("Central run, with the 10th, 50th and 90th percentiles of the draws; the CSV has every decimal.")
-        st.download_button("Download as CSV", lambda: view.frame.to_csv(index=False).encode("utf-8"),
-                           file_name=f"projection-{sc.area}.csv", mime="text/csv", on_click="ignore")
+
+def demand_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """Demand on each agency against the baseline."""
+    st.subheader("Demand on police, courts, prisons and probation")
+    columns = st.columns(1 if presenter else 2)
+    for i, metric in enumerate(DEMAND_METRICS):
+        with columns[i % len(columns)]:
+            st.vega_lite_chart(spec=pagecharts.trend_spec(sc, metric, presenter, uncertainty), width="stretch")
+
+
+def drivers_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """What drives the result: each function, and each cohort."""
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(drivers_chart(view.drivers, presenter), width="stretch")
+    with right:
+        st.altair_chart(cohort_chart(view.cohorts, presenter), width="stretch")
+
+
+def how_far_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """The stage trade-off."""
+    show_tradeoff("proj_tradeoff_measure", uncertainty)
+
+
+def who_pays_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """Each agency's spend against what comes back to it."""
+    st.subheader("Who pays and who gains")
+    if not presenter:
+        st.markdown("Each agency's share of the spend against what comes back to it over the horizon "
+                    "(central estimate): cashable and non-cashable savings, benefits to victims and society, and "
+                    "the savings the deal transfers from national budgets to the area. Local authorities and the "
+                    "NHS show no savings: no unit cost of their demand is in our data set.")
+    st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
+    agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
+        "label": "Agency", **{k: f"{MONEY_CATEGORY[k].label} (£m, {PRICE_BASE_LABEL})" for k in MONEY_CATEGORY},
+        "gets_back": f"Gets back (£m, {PRICE_BASE_LABEL})", "net": f"Net (£m, {PRICE_BASE_LABEL})",
+        "return_on_investment": "Return on investment",
+        "payback_year": "Pays back in year"})
+    agency_formats = {c: st.column_config.NumberColumn(format=fmt.TABLE_MONEY)
+                      for c in agency_table.columns[1:-2]}
+    agency_formats["Return on investment"] = st.column_config.NumberColumn(format=fmt.TABLE_RATIO)
+    agency_formats["Pays back in year"] = st.column_config.NumberColumn(format="%d")
+    st.dataframe(agency_table, hide_index=True, width="stretch", column_config=agency_formats)
+
+
+def money_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """Money year by year."""
+    st.altair_chart(money_chart(view.money, presenter), width="stretch")
+    if not presenter:
+        st.caption("Spend on interventions and the costs of the arrangements themselves: one-off transition "
+                   "costs (procurement, contract exit, systems, staff transfer) while a function moves, and the "
+                   "yearly governance costs of the boards and commissioning staff it then needs, against the "
+                   "savings.")
+
+
+def numbers_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
+    """The tidy projection as a table, and as CSV."""
+    st.dataframe(frame_table(view.frame), hide_index=True, width="stretch")
+    st.caption("Central run, with the 10th, 50th and 90th percentiles of the draws; the CSV has every decimal.")
+    st.download_button("Download as CSV", lambda: view.frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"projection-{sc.area}.csv", mime="text/csv", on_click="ignore")
+
+
+TABS = {"reoffending": reoffending_tab, "demand": demand_tab, "drivers": drivers_tab, "how_far": how_far_tab,
+        "who_pays": who_pays_tab, "money": money_tab, "numbers": numbers_tab}
+
+
+@st.fragment
+def projection_tabs(uncertainty: bool) -> None:
+    """One topic at a time: only the open tab is built, so the page opens with the reoffending charts only.
+
+    A fragment: opening another tab reruns only this, not the cards, the story and the sidebar above it (the
+    scenario and the uncertainty toggle change only outside it, which reruns everything).
+    """
+    sc, presenter = state.scenario(), state.presenter()
+    view = run_view(sc, uncertainty)
+    tabs = st.tabs(list(PROJECTION_TABS.values()), key=PROJECTION_TAB_KEY, on_change="rerun")
+    for name, tab in zip(PROJECTION_TABS, tabs, strict=True):
+        with tab:
+            if tab.open or (name == "reoffending" and tab.open is None):  # None: the first run shows the first tab
+                TABS[name](sc, view, presenter, uncertainty)
+
+
+projection_tabs(uncertainty)
 
 st.subheader("Take it away")
 briefing_downloads(sc, view, state.share_link("projections"))
