@@ -13,8 +13,8 @@ import streamlit as st
 
 from cjcore.schema import Scenario
 from explorer import state
-from explorer.briefing import FontMissing, briefing_filename, briefing_html, briefing_pdf, build_briefing
-from explorer.briefing.pdf_writer import font_files
+from explorer.briefing import FontMissing, briefing_filename, briefing_html, build_briefing
+from explorer.briefing.fonts import font_files
 from explorer.runs import tradeoff_view
 from explorer.runview import RunView
 from explorer.widgets import scenario_title
@@ -38,6 +38,8 @@ def briefing_downloads(scenario: Scenario, view: RunView, share_link: str, key: 
         return briefing_html(briefing).encode("utf-8", "replace")
 
     def pdf_bytes() -> bytes:
+        from explorer.briefing import briefing_pdf  # fpdf2 is imported on the first PDF asked for, not on the page
+
         return briefing_pdf(build_briefing(scenario, view, share_link, today, tradeoff_view(scenario, uncertainty),
                                            title))
 

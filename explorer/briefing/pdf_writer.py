@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from explorer.briefing.fonts import FONT_FAMILY, font_files
 from explorer.briefing.model import (
     SHARE_LINK_NOTE,
     Block,
@@ -30,27 +29,6 @@ from explorer.briefing.model import (
     Table,
     safe_link,
 )
-
-#: Where Debian's fonts-dejavu-core puts DejaVu Sans; ``CJ_FONT_DIR`` points elsewhere (another system's fonts).
-FONT_DIR = Path(os.environ.get("CJ_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
-FONT_FAMILY = "dejavu"
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-
-
-class FontMissing(RuntimeError):
-    """The PDF's Unicode font is not installed."""
-
-
-def font_files() -> dict[str, Path]:
-    """The regular and bold DejaVu Sans files, by fpdf2 style; raises ``FontMissing`` with the fix if absent."""
-    files = {style: FONT_DIR / name for style, name in _FONT_FILES.items()}
-    missing = [str(path) for path in files.values() if not path.is_file()]
-    if missing:
-        raise FontMissing(
-            f"The PDF briefing needs the DejaVu Sans font, not found at {', '.join(missing)}. Install Debian's "
-            "fonts-dejavu-core (`make system-packages`, or `apt-get install fonts-dejavu-core` as root), or set "
-            "CJ_FONT_DIR to a folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf.")
-    return files
 
 
 @cache
