@@ -3,7 +3,8 @@
 Each chart is made from its template (`explorer.specs`: altair's own spec, refilled with the rows) and kept in
 `st.cache_data` on the scenario's model key (`explorer.runs.model_key`), so a page that reruns without a change
 (a tab opened, an option added beside it) reuses it. The rows come from the same cached projection the page
-reads (`explorer.runs.run_view`, `sweep_view`), so the charts draw exactly the figures beside them. Draw a spec
+reads (`explorer.runs.run_view`, `sweep_view`), or from the same engine run (`changes`), so the charts draw exactly
+the figures beside them. Draw a spec
 with `st.vega_lite_chart(spec=..., width="stretch")`.
 
 The scenario itself is passed with a leading underscore: Streamlit does not hash it, its model key stands for it.
@@ -15,11 +16,12 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from cjcore.engine import project
 from cjcore.schema import Scenario
 from cjcore.vocab import DEMAND_METRICS
 from explorer import specs
 from explorer.charts import change_rows
-from explorer.runs import model_key, run_view, sweep_view
+from explorer.runs import DRAWS, SEED, model_key, run_view, sweep_view
 
 #: The metrics whose change against baseline Compare draws, one chart each.
 COMPARED = ("reoffences", "reoffending_rate", *DEMAND_METRICS)
@@ -37,7 +39,9 @@ def trend_spec(scenario: Scenario, metric: str, presenter: bool, uncertainty: bo
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _changes(key: str, uncertainty: bool, _scenario: Scenario) -> dict[str, list[dict]]:
-    frame = run_view(_scenario, uncertainty).frame
+    # The projection alone, as `run_view` makes it (same draws and seed, so the same central run), without the
+    # tables a full view adds (cohorts, money, agencies, story): an option added on Compare needs only this.
+    frame = project(_scenario, draws=DRAWS if uncertainty else 0, seed=SEED).frame
     return {metric: change_rows(frame, metric) for metric in COMPARED}
 
 

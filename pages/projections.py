@@ -7,9 +7,9 @@ from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import Scenario
 from cjcore.vocab import DEMAND_METRICS, MONEY_CATEGORY
 from explorer import format as fmt
-from explorer import pagecharts, state
+from explorer import pagecharts, specs, state
 from explorer.briefing_ui import briefing_downloads
-from explorer.charts import agency_chart, cohort_chart, drivers_chart, money_chart
+from explorer.charts import agency_chart, change_rows, cohort_chart, drivers_chart, money_chart
 from explorer.runs import DRAWS, run_view
 from explorer.runview import RunView, frame_table, overridden_assumptions
 from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS
@@ -50,9 +50,9 @@ def reoffending_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: b
     with rate_cols[0]:
         st.vega_lite_chart(spec=pagecharts.trend_spec(sc, "reoffending_rate", presenter, uncertainty), width="stretch")
     with rate_cols[-1]:
-        changes = {"Scenario": pagecharts.changes(sc, uncertainty)}
-        st.vega_lite_chart(spec=pagecharts.change_spec(changes, "reoffending_rate", presenter,
-                                                       title="Change against baseline"), width="stretch")
+        changes = {"Scenario": change_rows(view.frame, "reoffending_rate")}
+        st.vega_lite_chart(spec=specs.change_spec(changes, "reoffending_rate", presenter,
+                                                  title="Change against baseline"), width="stretch")
 
 
 def demand_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
