@@ -1,11 +1,11 @@
 """The charts of Projections and Compare as Vega-Lite specs, made once per scenario and kept.
 
-Each chart is made from its template (`explorer.specs`: altair's own spec, refilled with the rows) and kept in
-`st.cache_data` on the scenario's model key (`explorer.runs.model_key`), so a page that reruns without a change
-(a tab opened, an option added beside it) reuses it. The rows come from the same cached projection the page
-reads (`explorer.runs.run_view`, `sweep_view`), or from the same engine run (`changes`), so the charts draw exactly
-the figures beside them. Draw a spec
-with `st.vega_lite_chart(spec=..., width="stretch")`.
+Each chart is made from its template (`explorer.specs`: altair's own spec, refilled with the rows), its rows turned
+into Arrow once (`explorer.chartdata.arrow_datasets`), and kept in `st.cache_data` on the scenario's model key
+(`explorer.runs.model_key`), so a page that reruns without a change (a tab opened, an option added beside it)
+reuses it. The rows come from the same cached projection the page reads (`explorer.runs.run_view`, `sweep_view`),
+or from the same engine run (`changes`), so the charts draw exactly the figures beside them. Draw a spec with
+`st.vega_lite_chart(spec=..., width="stretch")`.
 
 The scenario itself is passed with a leading underscore: Streamlit does not hash it, its model key stands for it.
 """
@@ -20,6 +20,7 @@ from cjcore.engine import project
 from cjcore.schema import Scenario
 from cjcore.vocab import DEMAND_METRICS
 from explorer import specs
+from explorer.chartdata import arrow_datasets
 from explorer.charts import change_rows
 from explorer.runs import DRAWS, SEED, model_key, run_view, sweep_view
 
@@ -29,7 +30,7 @@ COMPARED = ("reoffences", "reoffending_rate", *DEMAND_METRICS)
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _trend(key: str, uncertainty: bool, metric: str, presenter: bool, _scenario: Scenario) -> dict:
-    return specs.trend_spec(run_view(_scenario, uncertainty).frame, metric, presenter)
+    return arrow_datasets(specs.trend_spec(run_view(_scenario, uncertainty).frame, metric, presenter))
 
 
 def trend_spec(scenario: Scenario, metric: str, presenter: bool, uncertainty: bool = True) -> dict:
@@ -58,7 +59,7 @@ def change_spec(options: Mapping[str, Mapping[str, list[dict]]], metric: str, pr
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _sweep(key: str, function: str, chart: str, presenter: bool, title: str | None, _scenario: Scenario) -> dict:
-    return specs.sweep_spec(sweep_view(_scenario, function), chart, presenter, title)
+    return arrow_datasets(specs.sweep_spec(sweep_view(_scenario, function), chart, presenter, title))
 
 
 def sweep_spec(scenario: Scenario, function: str, chart: str, presenter: bool, title: str | None = None) -> dict:
