@@ -2,7 +2,8 @@
 
 The cache key is the scenario's JSON (plus draws and seed) without its name, description and notes, which play no
 part in the numbers: two sessions with the same scenario share a result, typing a note never reruns the model, and
-no session can see another's edits. `st.cache_data` hands each caller its own copy.
+no session can see another's edits. `st.cache_data` hands each caller its own copy of a table; the small results
+read on every script run (checks, cards' text, notes, trade-off sentences) are immutable and kept in process memos.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -99,18 +102,21 @@ class Notes:
     stage_notes: Mapping[str, str]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _notes(key: str, draws: int, seed: int, _found: Headlines | None = None) -> Notes:
-    """The notes of a run; `_found` (left out of the cache key) is its `Headlines` when the caller holds them."""
-    found = _headlines(key, draws, seed) if _found is None else _found
-    return Notes(found.draws, found.budget_note, dict(found.stage_notes))
+# Small results made from a run and kept in process memos (`functools.lru_cache`), not `st.cache_data`: they are
+# read on every script run, and `st.cache_data` hashes the arguments and unpickles a copy on each read, which cost
+# more than these results. Each value is immutable (tuples, frozen dataclasses, read-only mappings), so one object
+# is safely read by every session; the key is the scenario's content, as for the runs themselves.
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _cards(key: str, draws: int, seed: int, compact: bool) -> Cards:
+@lru_cache(maxsize=256)
+def _notes(key: str, draws: int, seed: int) -> Notes:
     found = _headlines(key, draws, seed)
-    _notes(key, draws, seed, _found=found)  # pages read the notes next: kept now, from these tables, not a copy
-    return headline_cards(found, _scenario(key).horizon_years, compact)
+    return Notes(found.draws, found.budget_note, MappingProxyType(dict(found.stage_notes)))
+
+
+@lru_cache(maxsize=256)
+def _cards(key: str, draws: int, seed: int, compact: bool) -> Cards:
+    return headline_cards(_headlines(key, draws, seed), _scenario(key).horizon_years, compact)
 
 
 class LazyRunView:
@@ -190,9 +196,7 @@ def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
-    frame = _tradeoff(key, draws, seed)
-    _tradeoff_text(key, draws, seed, _frame=frame)  # the sentences under the chart: kept now, from this table
-    return arrow_datasets(specs.tradeoff_spec(frame, measure, presenter))
+    return arrow_datasets(specs.tradeoff_spec(_tradeoff(key, draws, seed), measure, presenter))
 
 
 def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty: bool = True) -> dict:
@@ -205,24 +209,22 @@ def tradeoff_spec(scenario: Scenario, measure: str, presenter: bool, uncertainty
     return _tradeoff_spec(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED, measure, presenter)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _tradeoff_text(key: str, draws: int, seed: int, _frame: pd.DataFrame | None = None) -> list[str]:
-    """The trade-off's sentences; `_frame` (left out of the cache key) is its table when the caller holds it."""
-    frame = _tradeoff(key, draws, seed) if _frame is None else _frame
-    return tradeoff_sentences(frame, _scenario(key).horizon_years)
+@lru_cache(maxsize=128)
+def _tradeoff_text(key: str, draws: int, seed: int) -> tuple[str, ...]:
+    return tuple(tradeoff_sentences(_tradeoff(key, draws, seed), _scenario(key).horizon_years))
 
 
-def tradeoff_text(scenario: Scenario, uncertainty: bool = True) -> list[str]:
+def tradeoff_text(scenario: Scenario, uncertainty: bool = True) -> tuple[str, ...]:
     """`cjcore.story.tradeoff_sentences` for the scenario's trade-off, made once per scenario and kept."""
     return _tradeoff_text(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _findings(key: str) -> list[Finding]:
-    return check(_scenario(key))
+@lru_cache(maxsize=256)
+def _findings(key: str) -> tuple[Finding, ...]:
+    return tuple(check(_scenario(key)))
 
 
-def findings(scenario: Scenario) -> list[Finding]:
+def findings(scenario: Scenario) -> tuple[Finding, ...]:
     """`cjcore.checks.check`, made once per scenario and kept: the checks read only what the model reads."""
     return _findings(model_key(scenario))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -26,11 +29,12 @@ def saved_label(info: ScenarioInfo, repeated: bool = False) -> str:
     return f"{label} ({info.id[:6]})" if repeated else label
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _builtin_names(files: tuple[tuple[str, str, float], ...]) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _builtin_names(files: tuple[tuple[str, str, float], ...]) -> Mapping[str, str]:
     """The built-in scenarios' own names (what the library shows), read once per set of file versions.
 
-    A file that cannot be read shows by its key (the library says what is wrong with it).
+    A file that cannot be read shows by its key (the library says what is wrong with it). Kept in a process memo
+    (read-only, the same for every session): `st.cache_data` would hash the file list and copy the names each run.
     """
     names = {}
     for key, path, _modified in files:
@@ -38,7 +42,7 @@ def _builtin_names(files: tuple[tuple[str, str, float], ...]) -> dict[str, str]:
             names[key] = load_scenario(Path(path)).name
         except Exception:
             names[key] = key
-    return names
+    return MappingProxyType(names)
 
 
 def scenario_options() -> dict[str, str]:
@@ -48,8 +52,8 @@ def scenario_options() -> dict[str, str]:
     The saved ones are listed afresh on every run: the list is the viewer's own (sign-in, rooms) and changes
     whenever anyone saves.
     """
-    options = _builtin_names(tuple((key, str(path), path.stat().st_mtime)
-                                   for key, path in builtin_scenarios().items()))
+    options = dict(_builtin_names(tuple((key, str(path), path.stat().st_mtime)
+                                        for key, path in builtin_scenarios().items())))
     saved = storage.store().list(storage.viewer())
     titles = [info.title.casefold() for info in saved]
     for info in saved:

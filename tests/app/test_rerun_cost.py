@@ -41,9 +41,10 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Counter:
     counted(runs, "tradeoff_sentences")
     counted(chartdata, "_spectrum_spec")
     counted(sidebar, "load_scenario")
-    for cache in (runs._findings, runs._cards, runs._tradeoff_text, runs._tradeoff_spec, chartdata._spectrum,
-                  sidebar._builtin_names):
+    for cache in (runs._tradeoff_spec, chartdata._spectrum):
         cache.clear()
+    for memo in (runs._findings, runs._cards, runs._notes, runs._tradeoff_text, sidebar._builtin_names):
+        memo.cache_clear()
     return counts
 
 
@@ -86,7 +87,7 @@ def test_a_note_typed_rebuilds_nothing_and_a_stage_moved_rebuilds_once(make_app,
 @pytest.mark.parametrize("key", sorted(builtin_scenarios()))
 def test_kept_findings_and_cards_are_the_fresh_ones(key):
     scenario = load_builtin(key)
-    assert runs.findings(scenario) == check(scenario)
+    assert runs.findings(scenario) == tuple(check(scenario))
     for draws in (0, 7):
         full = build_run_view(scenario, draws, runs.SEED)
         lazy = runs.LazyRunView(runs.model_key(scenario), draws, runs.SEED)
@@ -139,3 +140,19 @@ def test_the_kept_spectrum_spec_is_the_spec_with_its_rows_in_arrow():
     (name, data), = kept["datasets"].items()
     shown = pa.ipc.open_stream(data).read_all().to_pandas()
     pd.testing.assert_frame_equal(shown, pd.DataFrame(fresh["datasets"][name]))
+
+
+def test_results_kept_for_every_session_cannot_be_changed_by_one():
+    """The memos hand every session the same object: nothing in it can be changed in place."""
+    scenario = load_builtin("greater-manchester").with_changes(funding={"pooled_budget_gbp_m": 0.0})
+    key = runs.model_key(scenario)
+    found, notes = runs.findings(scenario), runs._notes(key, 0, runs.SEED)
+    cards_kept, text = runs._cards(key, 0, runs.SEED, True), runs.tradeoff_text(scenario, uncertainty=False)
+    assert found and notes.stage_notes and cards_kept.groups and text, "a scenario with something in each"
+    assert isinstance(found, tuple) and isinstance(text, tuple) and isinstance(cards_kept.groups[0], tuple)
+    with pytest.raises(TypeError):
+        notes.stage_notes["women"] = "changed"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        cards_kept.caption = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        sidebar._builtin_names(())["x"] = "changed"  # type: ignore[index]
