@@ -10,9 +10,10 @@ function Streamlit calls, and keeping the result with the spec sends exactly the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import pickle
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from functools import lru_cache, wraps
 
-import streamlit as st
 from streamlit import dataframe_util
 
 from explorer.specs import spectrum_spec as _spectrum_spec
@@ -32,7 +33,24 @@ def arrow_datasets(spec: dict) -> dict:
     return {**spec, "datasets": converted}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+def copied(make: Callable[..., dict]) -> Callable[..., dict]:
+    """A bounded process memo of a spec that hands every caller its own copy.
+
+    `st.vega_lite_chart` changes the spec it is given, so no two callers may share one. The spec is kept pickled; a
+    read is one `pickle.loads`, without `st.cache_data`'s hashing of the arguments (which cost more than the copy).
+    Only specs this app makes are kept, so only they are unpickled.
+    """
+    kept = lru_cache(maxsize=256)(lambda *args: pickle.dumps(make(*args), protocol=pickle.HIGHEST_PROTOCOL))
+
+    @wraps(make)
+    def read(*args: Hashable) -> dict:
+        return pickle.loads(kept(*args))
+
+    read.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
+    return read
+
+
+@copied
 def _spectrum(placements: tuple[tuple[str, str], ...], priorities: tuple[str, ...], presenter: bool) -> dict:
     return arrow_datasets(_spectrum_spec(dict(placements), priorities, presenter))
 

@@ -27,7 +27,7 @@ from cjcore.schema import Scenario
 from cjcore.story import budget_note, stage_notes, tradeoff_sentences
 from explorer import specs
 from explorer.cards import Cards, headline_cards
-from explorer.chartdata import arrow_datasets
+from explorer.chartdata import arrow_datasets, copied
 from explorer.runview import RunView, build_run_view
 
 DRAWS = 500
@@ -194,7 +194,7 @@ def tradeoff_view(scenario: Scenario, uncertainty: bool = True) -> pd.DataFrame:
     return _tradeoff(model_key(scenario), TRADEOFF_DRAWS if uncertainty else 0, SEED)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@copied
 def _tradeoff_spec(key: str, draws: int, seed: int, measure: str, presenter: bool) -> dict:
     return arrow_datasets(specs.tradeoff_spec(_tradeoff(key, draws, seed), measure, presenter))
 

@@ -41,9 +41,8 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Counter:
     counted(runs, "tradeoff_sentences")
     counted(chartdata, "_spectrum_spec")
     counted(sidebar, "load_scenario")
-    for cache in (runs._tradeoff_spec, chartdata._spectrum):
-        cache.clear()
-    for memo in (runs._findings, runs._cards, runs._notes, runs._tradeoff_text, sidebar._builtin_names):
+    for memo in (runs._findings, runs._cards, runs._notes, runs._tradeoff_text, sidebar._builtin_names,
+                 runs._tradeoff_spec, chartdata._spectrum):
         memo.cache_clear()
     return counts
 
@@ -156,3 +155,15 @@ def test_results_kept_for_every_session_cannot_be_changed_by_one():
         cards_kept.caption = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         sidebar._builtin_names(())["x"] = "changed"  # type: ignore[index]
+
+
+def test_a_kept_spec_is_a_fresh_copy_for_every_caller():
+    """`st.vega_lite_chart` changes the spec it draws: a caller's changes never reach the next caller."""
+    scenario = load_builtin("staged-path")
+    first = runs.tradeoff_spec(scenario, "npv_gbp_m", presenter=False, uncertainty=False)
+    second = runs.tradeoff_spec(scenario, "npv_gbp_m", presenter=False, uncertainty=False)
+    assert first == second and first is not second
+    first.pop("datasets")
+    first["layer"].clear()
+    third = runs.tradeoff_spec(scenario, "npv_gbp_m", presenter=False, uncertainty=False)
+    assert third == second and third["datasets"] and third["layer"]
