@@ -29,6 +29,11 @@ def _money(value: float) -> str:
     return f"{'−' if round(value, 1) < 0 else ''}£{abs(value):,.1f}m"
 
 
+def _count(value: float) -> str:
+    """A whole number as the screens write it: thousands separators and the minus sign '−', never '−0'."""
+    return f"{'−' if round(value) < 0 else ''}{abs(value):,.0f}"
+
+
 def _percent(share: float) -> str:
     return f"{100 * share:.0f}%"
 
@@ -166,7 +171,7 @@ def _change(run: Run) -> str:
     band = ""
     if not math.isnan(s.at["reoffences_avoided", "p10"]):
         band = (f" (expected value over the uncertainty draws; likely between "
-                f"{s.at['reoffences_avoided', 'p10']:,.0f} and {s.at['reoffences_avoided', 'p90']:,.0f})")
+                f"{_count(s.at['reoffences_avoided', 'p10'])} and {_count(s.at['reoffences_avoided', 'p90'])})")
     if no_change(avoided, 0):
         return "The projection shows no change in reoffending over the horizon."
     if avoided < 0:
@@ -263,13 +268,13 @@ def tradeoff_sentences(tradeoff: pd.DataFrame, horizon_years: int) -> list[str]:
             continue
         row = rows[placed]
         name, stage = FUNCTION[function].label, STAGE[placed].label.lower()
-        text = (f"{name} at {stage}: about {row['reoffences_avoided']:,.0f} reoffences avoided over {horizon_years} "
+        text = (f"{name} at {stage}: about {_count(row['reoffences_avoided'])} reoffences avoided over {horizon_years} "
                 f"years and {_money(row['npv_gbp_m'])} net present value, against leaving it national.")
         best = max(STAGE_KEYS, key=lambda s: rows[s]["reoffences_avoided"])
         if best != placed and rows[best]["reoffences_avoided"] > row["reoffences_avoided"] + 0.5:
             further = STAGE_KEYS.index(best) < STAGE_KEYS.index(placed)
             text += (f" {'Going this far costs reoffences: it' if further else 'It'} would avoid the most at "
-                     f"{STAGE[best].label.lower()} (about {rows[best]['reoffences_avoided']:,.0f}).")
+                     f"{STAGE[best].label.lower()} (about {_count(rows[best]['reoffences_avoided'])}).")
         if not math.isnan(row["reoffences_avoided_p10"]):
             text += (f" Chance of more reoffences than leaving it national: {_percent(row['chance_more_reoffences'])};"
                      f" of costing more than it brings: {_percent(row['chance_npv_negative'])}.")

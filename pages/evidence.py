@@ -8,13 +8,13 @@ from pydantic import ValidationError
 
 from cjcore.areas import get_area
 from cjcore.baseline_csv import parse_baseline_csv, template_csv
-from cjcore.checks import check
 from cjcore.evidence import STATUS_LABELS, load_register
 from cjcore.own_figures import baseline_comparison, supplied_label
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.scenario_io import ScenarioError
 from explorer import format as fmt
 from explorer import state
+from explorer.runs import findings
 from explorer.safe_text import md, md_lines
 from explorer.upload import parsed
 from explorer.widgets import page_header, show_findings
@@ -99,7 +99,7 @@ st.caption(
 st.subheader("Change an assumption")
 st.caption("Assumptions are kept apart from the policy choices: changing one moves the baseline too, and the "
            "Projections view then shows the baseline with default assumptions beside it.")
-show_findings(check(sc), "evidence")
+show_findings(findings(sc), "evidence")
 # A flex row, not fixed columns: the button keeps its whole word at any size (a 1/8 column cut "Apply" in Presenter
 # mode on a laptop), and the row wraps when the window is too narrow for the three.
 pick = value_col = apply_col = st.container(horizontal=True, wrap=False, vertical_alignment="bottom")

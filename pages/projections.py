@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from cjcore.checks import check
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import Scenario
 from cjcore.vocab import DEMAND_METRICS, MONEY_CATEGORY
@@ -10,7 +9,7 @@ from explorer import format as fmt
 from explorer import pagecharts, specs, state
 from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, change_rows, cohort_chart, drivers_chart, money_chart
-from explorer.runs import DRAWS, run_view
+from explorer.runs import DRAWS, findings, run_view
 from explorer.runview import RunView, frame_table, overridden_assumptions
 from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS
 from explorer.widgets import (
@@ -36,7 +35,7 @@ uncertainty = st.toggle("Show uncertainty bands", value=True, key="proj_uncertai
                         help=f"Runs {DRAWS} draws of the uncertain parameters (seeded, so the same every time).")
 sc = state.scenario()
 view = run_view(sc, uncertainty)
-show_findings(check(sc))
+show_findings(findings(sc))
 overridden = overridden_assumptions(sc)
 if overridden:
     st.info(overridden, icon=":material/tune:")

@@ -194,7 +194,7 @@ def _headline_tables(scenario: Scenario, view: RunView) -> Section:
     bcr = summary.loc["benefit_cost_ratio"]
 
     def pounds(v: float) -> str:
-        return "–" if v is None or math.isnan(v) else f"£{v:.2f}"
+        return "–" if v is None or math.isnan(v) else f"{fmt.MINUS if round(v, 2) < 0 else ''}£{abs(v):.2f}"
 
     ratio_range = fmt.band(bcr["p10"], bcr["p90"], pounds)
     money_rows.append((f"{bcr['label']} (benefit of reoffending avoided per £ spent, discounted)",
@@ -284,8 +284,8 @@ def _charts(view: RunView) -> Section:
 
 def _number_text(value: float) -> str:
     if value == int(value):
-        return f"{value:,.0f}"
-    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+        return fmt.number(value)
+    return fmt.significant(value, 4) if abs(value) < 1000 else fmt.number(value, 1)
 
 
 def _relevant(key: str, scenario: Scenario, interventions: dict[str, str]) -> bool:
