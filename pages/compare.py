@@ -9,7 +9,7 @@ from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.report import per_thousand_offenders, side_by_side
 from cjcore.schema import Scenario
 from cjcore.story import postcode_sentences
-from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE
+from cjcore.vocab import FUNCTION, FUNCTION_KEYS, METRIC, STAGE
 from explorer import format as fmt
 from explorer import pagecharts, state
 from explorer.charts import area_spread_chart, postcode_chart
@@ -87,7 +87,7 @@ def change(before: float | None, after: float | None) -> str:
 
 
 def scenarios_tab(sc: Scenario, presenter: bool) -> None:
-    """Up to four scenarios side by side: a table with one column per option, and the change charts."""
+    """Up to four scenarios side by side: a table with one column per option, and a change chart of a picked measure."""
     options = {ON_SCREEN: f"On screen: {sc.name}", **scenario_options()}
     chosen = st.multiselect("Scenarios to compare (up to four; the first is the reference)", list(options),
                             default=[ON_SCREEN], format_func=options.get, max_selections=MAX_SCENARIOS,
@@ -111,11 +111,14 @@ def scenarios_tab(sc: Scenario, presenter: bool) -> None:
                    f"be set side by side; in brackets, the difference from A. Money in £m, {PRICE_BASE_LABEL}; "
                    "every figure is the expected value over the uncertainty draws; a chance is the share of the "
                    "draws, and a difference between two chances is in percentage points (pp).")
+        # One year-by-year chart, its measure picked, not all seven at once: the table above carries every figure,
+        # one chart reads better on a projector, and the browser draws each chart again whenever an option is added
+        # (seven charts were ~0.2 s of every Compare moment; docs/decisions.md, "Compare: one chart at a time").
+        metric = st.segmented_control(
+            "Year by year, against each option's own baseline", pagecharts.COMPARED, default=pagecharts.COMPARED[0],
+            format_func=lambda m: METRIC[m].label, key="cmp_metric", persist_state="session") or pagecharts.COMPARED[0]
         changes = {name: pagecharts.changes(option) for name, option in zip(names, scenarios.values(), strict=True)}
-        cols = st.columns(1 if presenter else 2)
-        for i, metric in enumerate(pagecharts.COMPARED):
-            with cols[i % len(cols)]:
-                st.vega_lite_chart(spec=pagecharts.change_spec(changes, metric, presenter), width="stretch")
+        st.vega_lite_chart(spec=pagecharts.change_spec(changes, metric, presenter), width="stretch")
 
 
 def areas_tab(sc: Scenario, presenter: bool) -> None:

@@ -186,7 +186,8 @@ def test_compare_sets_scenarios_side_by_side(make_app):
     assert [c.split(":")[0] for c in table.columns] == ["A", "B", "C"], "one column per option, all visible"
     assert all(cell.endswith("vs A)") for c in table.columns[1:] for cell in table[c]), "differences from A marked"
     assert not any(cell.endswith("vs A)") for cell in table[table.columns[0]])
-    assert len(at.get("vega_lite_chart")) >= 6
+    assert len(at.get("vega_lite_chart")) == 1, "one year-by-year chart, its measure picked"
+    assert len(at.segmented_control(key="cmp_metric").options) == 7, "every measure can be picked"
 
 
 def test_area_comparison_applies_the_same_deal_to_each_area(make_app):
