@@ -24,7 +24,7 @@ from explorer.chartdata import arrow_datasets
 from explorer.charts import change_rows
 from explorer.runs import DRAWS, SEED, model_key, run_view, sweep_view
 
-#: The metrics whose change against baseline Compare draws, one chart each.
+#: The metrics whose change against baseline Compare can draw, one at a time (the measure picked).
 COMPARED = ("reoffences", "reoffending_rate", *DEMAND_METRICS)
 
 
