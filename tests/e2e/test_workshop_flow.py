@@ -194,6 +194,8 @@ def test_facilitator_workshop_flow(app_page: Page, fresh_app_page, tmp_path: Pat
     # 8. A new visitor (new browser context, new session) uploads it: the same link and the same figures.
     visitor = fresh_app_page()
     open_app(visitor, "/scenarios")
+    # The app may read as idle between connecting and its first run (seen through nginx): wait for the link it writes.
+    expect(visitor).to_have_url(re.compile(rf"[?&]s={ORIGIN}(&|$)"))
     assert _query(visitor) == {"s": ORIGIN}
     visitor.locator(FILE_INPUT).set_input_files(str(yaml_path))
     expect(visitor).to_have_url(re.compile(r"[?&]ga=1(&|$)"))
