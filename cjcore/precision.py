@@ -10,6 +10,8 @@ import math
 
 #: The words shown for a change smaller than the precision it is shown with.
 NO_CHANGE = "no change"
+#: The one minus sign every number a reader sees is written with (U+2212, not the ASCII hyphen-minus).
+MINUS = "\u2212"
 
 
 def no_change(value: float | None, decimals: int = 0) -> bool:

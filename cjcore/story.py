@@ -15,7 +15,7 @@ import pandas as pd
 from cjcore.areas import get_area
 from cjcore.engine import Run, agreement_start, funding_in_place, readiness
 from cjcore.evidence import load_register
-from cjcore.precision import no_change
+from cjcore.precision import MINUS, no_change
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.report import PostcodeLottery, overtake_year, starts_behind, years_above
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
@@ -26,12 +26,12 @@ def _join(items: list[str]) -> str:
 
 
 def _money(value: float) -> str:
-    return f"{'−' if round(value, 1) < 0 else ''}£{abs(value):,.1f}m"
+    return f"{MINUS if round(value, 1) < 0 else ''}£{abs(value):,.1f}m"
 
 
 def _count(value: float) -> str:
     """A whole number as the screens write it: thousands separators and the minus sign '−', never '−0'."""
-    return f"{'−' if round(value) < 0 else ''}{abs(value):,.0f}"
+    return f"{MINUS if round(value) < 0 else ''}{abs(value):,.0f}"
 
 
 def _percent(share: float) -> str:

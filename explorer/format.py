@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import math
 
-from cjcore.precision import NO_CHANGE, no_change
+from cjcore.precision import MINUS, NO_CHANGE, no_change
 
 __all__ = ["MINUS", "NO_CHANGE", "no_change"]
 
-#: The one minus sign every number the user reads is written with (not the ASCII hyphen-minus).
-MINUS = "\u2212"
 
 #: Slider and number-input format for a share held as 0–1: Streamlit shows 0.6 as "60%".
 SLIDER_PERCENT = "percent"
