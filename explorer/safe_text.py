@@ -23,8 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
 from cjcore.text import one_line, shorten, visible
 
 #: Longest echo of a value from a link or a file (a name is at most 120 characters; a link value up to 2,000).
@@ -68,18 +66,6 @@ def code(text: object, limit: int | None = None) -> str:
     fence = "`" * (longest + 1)
     pad = " " if body.startswith("`") or body.endswith("`") or not body.strip() else ""
     return f"{fence}{pad}{body}{pad}{fence}"
-
-
-def literal_table(data: object) -> pd.DataFrame:
-    """A table for ``st.table`` with every text shown literally (numbers stay numbers).
-
-    ``st.table`` renders every cell, column name and index label as markdown.
-    """
-    frame = pd.DataFrame(data)
-    literal = frame.map(lambda v: md(v) if isinstance(v, str) else v)
-    literal.columns = [md(c) if isinstance(c, str) else c for c in frame.columns]
-    literal.index = [md(i) if isinstance(i, str) else i for i in frame.index]
-    return literal
 
 
 def md_lines(lines: Iterable[object], limit: int = 400) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
 from cjcore.areas import get_area
@@ -18,8 +17,8 @@ from cjcore.scenario_io import ScenarioError, builtin_scenarios, load_scenario, 
 from cjcore.schema import Scenario
 from cjcore.store import ReadOnly, StaleVersion, Version
 from explorer import auth, rooms, state, storage
-from explorer.safe_text import literal_table
 from explorer.safe_text import md as safe_md
+from explorer.statictable import static_table
 from explorer.theme import HISTORY_KEY
 from explorer.urlstate import saved_key
 
@@ -202,7 +201,7 @@ def history() -> None:
     # A static table whose cells wrap (three columns, long titles broken anywhere): it fits the editor's column at
     # 1366 px without a sideways scroll; a long history scrolls down inside its own box instead.
     with st.container(key=HISTORY_KEY, height=_HISTORY_HEIGHT if len(rows) > _HISTORY_ROWS else "content"):
-        st.table(literal_table(pd.DataFrame(rows)), hide_index=True)
+        static_table(rows, hide_index=True)
     if warning := st.session_state.pop(_HISTORY_WARNING, None):
         st.warning(warning)
     numbers = [v.number for v in versions]

@@ -97,6 +97,8 @@ STICKY_KEY = "cj_sticky"
 SELECT_SHOWS_CHARS = 24
 #: Key of the Scenarios view's history table, whose cells break long titles anywhere rather than scroll sideways.
 HISTORY_KEY = "cj_history"
+#: Class of the small static tables (`explorer.statictable`): full width, cells that wrap, lines between rows.
+TABLE_CLASS = "cj-table"
 
 #: Rules for every mode. Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning:
 #: "Chance this path does worse than staying as we are" must be read in full), and values keep their full width.
@@ -115,6 +117,11 @@ _COMMON_CSS = """
 body:has([data-testid="stSidebar"] input[aria-expanded="true"]) [data-testid="stSelectboxVirtualDropdown"] {
   width: max(var(--trigger-width), min(44rem, 70vw)) !important; }
 .st-key-""" + HISTORY_KEY + """ td, .st-key-""" + HISTORY_KEY + """ th { overflow-wrap: anywhere; }
+table.""" + TABLE_CLASS + """ { width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.4; }
+table.""" + TABLE_CLASS + """ th, table.""" + TABLE_CLASS + """ td {
+  border: 1px solid #d5dbe3; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+table.""" + TABLE_CLASS + """ thead th { background: #f0f3f7; font-weight: 600; }
+table.""" + TABLE_CLASS + """ tbody th { font-weight: 600; }
 """
 
 BASE_CSS = """
@@ -126,7 +133,7 @@ BASE_CSS = """
 """
 
 #: Presenter mode: everything a room reads is scaled, not only the text: sidebar (wider, so page and scenario names
-#: fit), inputs, dropdowns and their options, text boxes, buttons, st.table tables, code (the share link) and metric
+#: fit), inputs, dropdowns and their options, text boxes, buttons, static tables, code (the share link) and metric
 #: cards; the header and toolbar are hidden. st.dataframe draws on a canvas whose font CSS cannot set: its element is
 #: zoomed by DATAFRAME_ZOOM and its box narrowed by the same factor, because the grid sizes its canvas from the box's
 #: on-screen width (zoomed alone, it spilled past the page); clicks still land on the cell under the pointer.
@@ -152,7 +159,7 @@ input, textarea, [data-baseweb="select"], [role="option"], [role="listbox"] li {
 button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stRadio"] label p, [data-testid="stCheckbox"] label p, [data-testid="stToggle"] label p {
   font-size: 1.25rem; }
-[data-testid="stTable"] table { font-size: 1.15rem; }
+table.""" + TABLE_CLASS + """ { font-size: 1.15rem; }
 [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] [data-testid="stDataFrame"]) {
   zoom: """ + str(DATAFRAME_ZOOM) + """; width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important;
   max-width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important; }

@@ -11,7 +11,8 @@ from explorer import format as fmt
 from explorer import state
 from explorer.cards import headline_cards
 from explorer.runs import TRADEOFF_DRAWS, LazyRunView, RunView, tradeoff_spec, tradeoff_text
-from explorer.safe_text import literal_table, md
+from explorer.safe_text import md
+from explorer.statictable import static_table
 from explorer.theme import TRADEOFF_MEASURES
 
 
@@ -38,14 +39,13 @@ def page_header(title: str, intro: str = "") -> None:
 
 
 def table(data, **dataframe_args) -> None:
-    """A small table: st.table in Presenter mode (HTML, scaled with the page's type), else an st.dataframe.
+    """A small table: a static HTML table in Presenter mode (scaled with the page's type), else an st.dataframe.
 
-    st.dataframe draws on a canvas that the presenter CSS cannot scale; st.table's text grows with the page.
-    st.table renders every cell, header and index as markdown, so text in it is escaped (explorer/safe_text.py):
-    a scenario name in a table shows as typed, never as a link or an image.
+    st.dataframe draws on a canvas that the presenter CSS cannot scale; the static table's text grows with the page
+    and shows every cell as typed (`explorer.statictable`).
     """
     if state.presenter():
-        st.table(literal_table(data), hide_index=dataframe_args.get("hide_index"))
+        static_table(data, hide_index=bool(dataframe_args.get("hide_index")))
     else:
         st.dataframe(data, **dataframe_args)
 

@@ -14,8 +14,9 @@ from explorer import format as fmt
 from explorer import pagecharts, state
 from explorer.charts import area_spread_chart, postcode_chart
 from explorer.runs import postcode_view, run_view, sweep_view
-from explorer.safe_text import ECHO_CHARS, literal_table, md
+from explorer.safe_text import ECHO_CHARS, md
 from explorer.sidebar import scenario_options
+from explorer.statictable import static_table
 from explorer.theme import COMPARE_TAB_KEY, COMPARE_TABS
 from explorer.widgets import page_header
 
@@ -105,7 +106,7 @@ def scenarios_tab(sc: Scenario, presenter: bool) -> None:
         labels = list(runs)
         names = option_names(labels)
         table = side_by_side({name: view.summary for name, view in runs.items()}, TABLE_KEYS)
-        st.table(literal_table(side_by_side_text(table, TABLE_KEYS, names)))  # names as typed
+        static_table(side_by_side_text(table, TABLE_KEYS, names))  # names as typed
         st.caption(" · ".join(f"**{n.split(':')[0]}**: {md(label)}" for n, label in zip(names, labels, strict=True))
                    + ". Each option is compared with its own area's baseline, so options in different areas can "
                    f"be set side by side; in brackets, the difference from A. Money in £m, {PRICE_BASE_LABEL}; "
@@ -178,7 +179,7 @@ def sweep_tab(sc: Scenario, presenter: bool) -> None:
     table = table.loc[list(TABLE_KEYS)]
     shown = as_text(table, TABLE_KEYS)
     shown.index = [HEADLINE[k][0] for k in TABLE_KEYS]
-    st.table(shown)  # every stage in view at 1366: the cells wrap instead of scrolling off to the right
+    static_table(shown)  # every stage in view at 1366: the cells wrap instead of scrolling off to the right
 
 
 def lottery_tab(sc: Scenario, presenter: bool) -> None:

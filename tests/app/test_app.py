@@ -11,7 +11,8 @@ from cjcore.store import LOCAL, open_store
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
 from tests.app.conftest import VIEWS, metric_values, number, open_compare_tab, open_projection_tab
-from tests.security.oracle import shown_table, shown_text
+from tests.security.oracle import shown_text
+from tests.tables import static_tables
 
 REOFFENCES = "Reoffences"
 
@@ -182,7 +183,7 @@ def test_compare_sets_scenarios_side_by_side(make_app):
     at.switch_page(view("compare")).run()
     at.multiselect[0].set_value(["__on_screen__", "london", "staged-path"]).run()
     assert not at.exception
-    table = shown_table(at.table[0].value)  # st.table cells are markdown: read them as shown
+    table = static_tables(at)[0]
     assert [c.split(":")[0] for c in table.columns] == ["A", "B", "C"], "one column per option, all visible"
     assert all(cell.endswith("vs A)") for c in table.columns[1:] for cell in table[c]), "differences from A marked"
     assert not any(cell.endswith("vs A)") for cell in table[table.columns[0]])
@@ -207,7 +208,7 @@ def test_sweep_shows_every_stage_for_the_chosen_function(make_app):
     open_compare_tab(at, "sweep")
     next(s for s in at.selectbox if s.label == "Function to sweep").set_value("custody_budget").run()
     stages = ["National (today)", "Co-design", "Co-investment", "Co-commissioning", "Devolved budget", "Full transfer"]
-    table = next(t.value for t in at.table if list(t.value.columns) == stages)
+    table = next(t for t in static_tables(at) if list(t.columns) == stages)
     expected = sweep(at.session_state["cj_scenario"], "custody_budget", draws=DRAWS, seed=SEED)
     for key in ("reoffences_avoided", "npv_gbp_m", "chance_npv_negative", "chance_more_reoffences"):
         rows = expected[expected.key == key]

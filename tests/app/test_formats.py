@@ -21,7 +21,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from explorer import format as fmt
 from explorer.theme import CHANCE_CARDS, COMPARE_TABS, PROJECTION_TABS
 from tests.app.conftest import VIEWS, open_compare_tab, open_projection_tab
-from tests.security.oracle import shown_table
+from tests.tables import static_tables
 
 RAW_FLOAT = re.compile(r"(?<![\w.])\d[\d,]*\.\d{4,}(?![\d])")  # '419.0394': more decimals than any format shows
 SIGNED_ZERO = re.compile(r"(?<![\w.])[-−+]£?0(?:\.0+)?(?![.\d])")  # '-0.00', '−0.0', '+0', '-£0.0'
@@ -65,8 +65,7 @@ def _texts(at) -> Iterator[tuple[str, str]]:
         yield f"card {metric.label}", str(metric.value)
         if metric.delta:
             yield f"card {metric.label} change", str(metric.delta)
-    for table in at.table:
-        frame = shown_table(table.value)  # st.table cells are markdown: read them as shown
+    for frame in static_tables(at):
         for column in frame.columns:
             yield "table header", str(column)
             for cell in frame[column]:
@@ -148,7 +147,7 @@ def test_share_sliders_show_percentages(make_app):
 
 def test_compare_writes_every_option_rounded_with_units_and_differences_from_the_first(make_app):
     at = _page(make_app, "compare")
-    table = shown_table(at.table[0].value)
+    table = static_tables(at)[0]
     assert len(table.columns) == 3
     for column in table.columns:
         for row, cell in zip(table.index, table[column], strict=True):

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from cjcore.scenario_io import dump_scenario, load_builtin
 from cjcore.store import LOCAL, ScenarioStore, Viewer, open_store
-from tests.security.oracle import shown_table
+from tests.tables import static_tables
 
 SCENARIOS = "pages/scenarios.py"
 OTHER = Viewer(None, "Another participant")  # sign-in off: everyone is the shared space; only the name differs
@@ -65,7 +65,7 @@ def test_save_makes_versions_and_history_restores_one(make_app, store: ScenarioS
     assert [v.number for v in store.versions(LOCAL, info.id)] == [2, 1]
     assert store.latest(LOCAL, info.id).scenario().horizon_years == years % 10 + 1
 
-    table = shown_table(at.table[-1].value)  # the history: a static table whose cells wrap
+    table = static_tables(at)[-1]  # the history: a static table whose cells wrap
     assert list(table["Version"]) == ["2 (on screen)", "1"] and list(table["Title"]) == ["Team plan", "Team plan"]
     next(s for s in at.selectbox if s.label == "Version").set_value(1).run()
     button(at, "Restore as the newest version").click().run()
@@ -75,7 +75,7 @@ def test_save_makes_versions_and_history_restores_one(make_app, store: ScenarioS
     assert restored.scenario().horizon_years == years
     assert at.session_state["cj_origin_key"] == f"id:{info.id}@3"
     assert at.session_state["cj_scenario"].horizon_years == years
-    assert list(shown_table(at.table[-1].value)["Version"]) == ["3 (on screen), restored from version 1", "2", "1"]
+    assert list(static_tables(at)[-1]["Version"]) == ["3 (on screen), restored from version 1", "2", "1"]
 
 
 def test_a_save_someone_overtook_asks_and_overwrites_nothing(make_app, store: ScenarioStore) -> None:

@@ -20,7 +20,7 @@ from explorer import format as fmt
 from explorer.runs import DRAWS, SEED, TRADEOFF_DRAWS
 from explorer.theme import CHANCE_CARDS, PLACED_LABEL, TRADEOFF_TITLE
 from tests.app.conftest import metric_values, open_compare_tab, open_projection_tab
-from tests.security.oracle import shown_table
+from tests.tables import static_tables
 
 HEADLINE_LABEL = {key: label for key, label, _ in HEADLINES}
 #: Greater Manchester with only probation moved, to a full transfer: a J-curve (worse first, better later).
@@ -188,7 +188,7 @@ def test_compare_table_shows_the_new_chances_as_percentages(make_app):
     at = make_app().run()
     at.switch_page(view("compare")).run()
     run = project(at.session_state["cj_scenario"], draws=DRAWS, seed=SEED)
-    table = shown_table(at.table[0].value)
+    table = static_tables(at)[0]
     for key in ("chance_npv_negative", "chance_more_reoffences"):
         row = next(i for i in table.index if i.startswith(HEADLINE_LABEL[key]))
         assert table.loc[row].iloc[0] == fmt.percent(run.headline(key), 0)

@@ -10,6 +10,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from explorer.theme import TABLE_CLASS
+
 # Timeout for one wait, in milliseconds: generous for a cold 2-core CI machine.
 TIMEOUT_MS = 30_000
 
@@ -59,7 +61,7 @@ METRIC_LABEL = '[data-testid="stMetricLabel"]'
 SLIDER = '[data-testid="stSlider"]'
 MULTISELECT = '[data-testid="stMultiSelect"]'
 DATAFRAME = '[data-testid="stDataFrame"]'
-TABLE = '[data-testid="stTable"]'  # st.table: a plain HTML table whose cells wrap
+TABLE = f'.stHtml:has(> table.{TABLE_CLASS})'  # a static table (explorer.statictable): its cells wrap
 FILE_INPUT = '[data-testid="stFileUploader"] input[type="file"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 HEADER = '[data-testid="stHeader"]'

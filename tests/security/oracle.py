@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(^ {0,3}\1|\Z)", re.S | re.M)
 
@@ -85,11 +83,3 @@ def live_constructs(markdown: str) -> list[tuple[str, str]]:
 def shown_text(markdown: str) -> str:
     """The characters a reader sees (escapes resolved, word joiners dropped): to check that text did arrive."""
     return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
-
-
-def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """An ``st.table``'s data as a reader sees it: text cells, column names and index labels, escapes resolved."""
-    shown = frame.map(lambda v: shown_text(v) if isinstance(v, str) else v)
-    shown.columns = [shown_text(c) if isinstance(c, str) else c for c in frame.columns]
-    shown.index = [shown_text(i) if isinstance(i, str) else i for i in frame.index]
-    return shown
