@@ -63,6 +63,7 @@ from cjcore.scenario_io import builtin_scenarios, load_builtin  # noqa: E402
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE, STAGE_KEYS  # noqa: E402
 from explorer import format as fmt  # noqa: E402
 from explorer.runs import DRAWS, SEED  # noqa: E402
+from explorer.theme import TABLE_CLASS  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, CHROMIUM_PATHS  # noqa: E402
 from tests.e2e.helpers import APP_IDLE, CHART, METRIC, METRIC_LABEL, METRIC_VALUE, REOFFENCES, stage_slider  # noqa: E402
 
@@ -131,10 +132,13 @@ def _option_args(option: str) -> list[str]:
 
 
 class Server:
-    """`streamlit run app.py` on a free port with an empty user-scenario folder, logging to bench/out/."""
+    """`streamlit run app.py` (or another script) on a free port with an empty user-scenario folder, logging to
+    bench/out/."""
 
-    def __init__(self, name: str, options: list[str] | None = None) -> None:
+    def __init__(self, name: str, options: list[str] | None = None, script: Path = ROOT / "app.py",
+                 env: dict[str, str] | None = None) -> None:
         self.options = [arg for option in options or [] for arg in _option_args(option)]
+        self.script, self.env = script, env or {}
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         OUT.mkdir(parents=True, exist_ok=True)
@@ -144,10 +148,10 @@ class Server:
 
     def start(self) -> float:
         """Launch the server; returns the launch time (perf_counter)."""
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(self.port), "--server.fileWatcherType", "none",
                *self.options]
-        env = {**os.environ, "CJ_SCENARIO_DIR": self._scenarios.name, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "CJ_SCENARIO_DIR": self._scenarios.name, "PYTHONUNBUFFERED": "1", **self.env}
         started = time.perf_counter()
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
@@ -611,7 +615,7 @@ def bench_views(browser: Browser, runs: int, options: list[str]) -> dict:
             _idle(page)
             times["projections"].append(_nav(page, clock, "Projections", "Projections"))
             times["compare"].append(_nav(page, clock, "Compare", "Compare"))
-            columns = '[data-testid="stTable"] thead th'
+            columns = f"table.{TABLE_CLASS} thead th"
             before = page.locator(columns).count()
             picker = page.locator('[data-testid="stMultiSelect"]').first.get_by_role("combobox")
             picker.click()
