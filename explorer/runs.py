@@ -28,7 +28,7 @@ from cjcore.story import budget_note, stage_notes, tradeoff_sentences
 from explorer import specs
 from explorer.cards import Cards, headline_cards
 from explorer.chartdata import arrow_datasets, copied
-from explorer.runview import RunView, build_run_view
+from explorer.runview import RunCore, RunView, Topics, build_run_core, build_topics
 
 DRAWS = 500
 SEED = 1
@@ -67,8 +67,13 @@ def _scenario(key: str) -> Scenario:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _run(key: str, draws: int, seed: int) -> RunView:
-    return build_run_view(_scenario(key), draws, seed)
+def _run(key: str, draws: int, seed: int) -> RunCore:
+    return build_run_core(_scenario(key), draws, seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _topics(key: str, draws: int, seed: int) -> Topics:
+    return build_topics(_scenario(key), draws, seed)
 
 
 @dataclass(frozen=True)
@@ -124,19 +129,23 @@ class LazyRunView:
 
     Spectrum and Funding & governance read only the headline figures and the notes beside their controls: a stage
     moved there costs the projection and those figures, not the tidy frame, the cohort, money and agency tables and
-    the story (more than half of a full view). Any other attribute is the full `RunView`'s, built (or taken from
-    the cache) on first use and kept for this object's life, one script run. The notes alone come from a smaller
-    cache entry (a script run that reads only them and the cards copies no table).
+    the story (more than half of a full view). The topic tables (cohorts, money, agencies: Projections' later tabs)
+    come from their own cache entry (`Topics`), so opening Projections does not make them. Any other attribute is
+    the `RunCore`'s, built (or taken from the cache) on first use and kept for this object's life, one script run.
+    The notes alone come from a smaller cache entry (a script run that reads only them and the cards copies no
+    table).
     """
 
     _HEADLINE_FIELDS = frozenset(Headlines.__dataclass_fields__)
     _NOTE_FIELDS = frozenset(Notes.__dataclass_fields__)
+    _TOPIC_FIELDS = frozenset(Topics.__dataclass_fields__)
 
     def __init__(self, key: str, draws: int, seed: int) -> None:
         self._args = (key, draws, seed)
         self._notes: Notes | None = None
         self._headlines: Headlines | None = None
-        self._full: RunView | None = None
+        self._full: RunCore | None = None
+        self._topics: Topics | None = None
 
     def _view(self, name: str) -> Any:
         if name in self._NOTE_FIELDS and self._headlines is None and self._full is None:
@@ -149,6 +158,10 @@ class LazyRunView:
             if self._headlines is None:
                 self._headlines = _headlines(*self._args)
             return self._headlines
+        if name in self._TOPIC_FIELDS:
+            if self._topics is None:
+                self._topics = _topics(*self._args)
+            return self._topics
         if self._full is None:
             self._full = _run(*self._args)
         return self._full

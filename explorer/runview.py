@@ -21,8 +21,8 @@ _APPRAISAL_COSTS = ("optimism_bias", "committed_cost")
 
 
 @dataclass(frozen=True)
-class RunView:
-    """Everything a page or briefing shows about one projection, as plain tables and text.
+class RunCore:
+    """What a page or briefing shows about one projection, as plain tables and text, but the topic tables.
 
     `overtake_year` and `jcurve` describe the J-curve (reoffending higher than today's while the new arrangements
     are set up): the year from which the scenario's reoffences, counted since the start, stay below today's (None
@@ -33,9 +33,6 @@ class RunView:
     frame: pd.DataFrame
     drivers: pd.DataFrame
     levels: pd.DataFrame
-    cohorts: pd.DataFrame
-    money: pd.DataFrame
-    agencies: pd.DataFrame
     story: tuple[str, ...]
     overtake_year: int | None = None
     jcurve: str = ""
@@ -49,6 +46,23 @@ class RunView:
         return bool(self.summary["p10"].notna().any())
 
 
+@dataclass(frozen=True)
+class Topics:
+    """The tables only Projections' later tabs and the briefing read: change by cohort, money, each agency.
+
+    Made apart from `RunCore` (`explorer.runs`), so opening Projections does not wait for them (~30 ms of a run).
+    """
+
+    cohorts: pd.DataFrame
+    money: pd.DataFrame
+    agencies: pd.DataFrame
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunView(RunCore, Topics):
+    """Everything a page or briefing shows about one projection: `RunCore` and `Topics` together."""
+
+
 def _money(run) -> pd.DataFrame:
     """Money per year (central) for the chart: spend, arrangement costs, optimism bias, any unspent money kept."""
     base = money_by_year(run)
@@ -59,12 +73,30 @@ def _money(run) -> pd.DataFrame:
     return pd.concat([base, extra[list(base.columns)]], ignore_index=True)
 
 
+def _core(run) -> dict:
+    return {"summary": run.summary, "frame": run.frame, "drivers": run.drivers, "levels": headline_levels(run),
+            "story": tuple(story(run)), "overtake_year": overtake_year(run), "jcurve": jcurve(run),
+            "draws": run.draws, "budget_note": budget_note(run), "stage_notes": stage_notes(run)}
+
+
+def _topics(run) -> dict:
+    return {"cohorts": by_cohort(run), "money": _money(run), "agencies": run.agency_summary}
+
+
+def build_run_core(scenario: Scenario, draws: int, seed: int) -> RunCore:
+    """Project a scenario and collect its tables but the topic tables."""
+    return RunCore(**_core(project(scenario, draws=draws, seed=seed)))
+
+
+def build_topics(scenario: Scenario, draws: int, seed: int) -> Topics:
+    """Project a scenario and collect its topic tables."""
+    return Topics(**_topics(project(scenario, draws=draws, seed=seed)))
+
+
 def build_run_view(scenario: Scenario, draws: int, seed: int) -> RunView:
-    """Project a scenario and collect its tables."""
+    """Project a scenario and collect all its tables."""
     run = project(scenario, draws=draws, seed=seed)
-    return RunView(run.summary, run.frame, run.drivers, headline_levels(run), by_cohort(run), _money(run),
-                   run.agency_summary, tuple(story(run)), overtake_year(run), jcurve(run), run.draws,
-                   budget_note(run), stage_notes(run))
+    return RunView(**_core(run), **_topics(run))
 
 
 def central_run_text(view: RunView) -> str:
