@@ -9,9 +9,10 @@ name shows as typed and never as markup; the look is set once in `explorer.theme
 from __future__ import annotations
 
 import html
-import math
+import numbers
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -21,9 +22,11 @@ from explorer.theme import TABLE_CLASS
 
 def _cell(value: object) -> str:
     """A cell's text, escaped: text as given, whole numbers with thousands separators, an empty cell for none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if isinstance(value, str):
+        return html.escape(value)
+    if value is None or pd.isna(value):
         return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         return html.escape(str(value))
     return html.escape(fmt.number(value, 0 if float(value).is_integer() else 2))
 

@@ -1,5 +1,6 @@
 """The static tables show every cell as typed: any text comes back from the HTML unchanged and never as markup."""
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,8 +30,8 @@ def test_markup_in_a_cell_is_text():
 
 
 def test_numbers_read_as_elsewhere_in_the_app_and_missing_ones_are_blank():
-    body = table_html({"Count": [1213, -4.5, None, float("nan")]}, hide_index=True)
-    assert list(table_frame(body)["Count"]) == ["1,213", fmt.number(-4.5, 2), "", ""]
+    body = table_html({"Count": [1213, -4.5, None, float("nan"), np.int64(25000), True]}, hide_index=True)
+    assert list(table_frame(body)["Count"]) == ["1,213", fmt.number(-4.5, 2), "", "", "25,000", "True"]
     assert fmt.MINUS in table_frame(body)["Count"][1]
 
 
