@@ -97,7 +97,9 @@ STICKY_KEY = "cj_sticky"
 SELECT_SHOWS_CHARS = 24
 #: Key of the Scenarios view's history table, whose cells break long titles anywhere rather than scroll sideways.
 HISTORY_KEY = "cj_history"
-#: Class of the small static tables (`explorer.statictable`): full width, cells that wrap, lines between rows.
+#: Class of the small static tables (`explorer.statictable`): full width, lines between rows, cells that wrap. Labels
+#: and headers (and the history's titles) break a long word too, so Presenter mode's type never pushes seven columns
+#: past a 1366-pixel screen; a figure is never broken.
 TABLE_CLASS = "cj-table"
 
 #: Rules for every mode. Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning:
@@ -116,10 +118,11 @@ _COMMON_CSS = """
 [data-testid="stElementContainer"]:has(> .stHtml script) { display: none; }
 body:has([data-testid="stSidebar"] input[aria-expanded="true"]) [data-testid="stSelectboxVirtualDropdown"] {
   width: max(var(--trigger-width), min(44rem, 70vw)) !important; }
-.st-key-""" + HISTORY_KEY + """ td, .st-key-""" + HISTORY_KEY + """ th { overflow-wrap: anywhere; }
 table.""" + TABLE_CLASS + """ { width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.4; }
 table.""" + TABLE_CLASS + """ th, table.""" + TABLE_CLASS + """ td {
   border: 1px solid #d5dbe3; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+table.""" + TABLE_CLASS + """ th, .st-key-""" + HISTORY_KEY + """ table.""" + TABLE_CLASS + """ td {
+  overflow-wrap: anywhere; }
 table.""" + TABLE_CLASS + """ thead th { background: #f0f3f7; font-weight: 600; }
 table.""" + TABLE_CLASS + """ tbody th { font-weight: 600; }
 """
@@ -159,7 +162,7 @@ input, textarea, [data-baseweb="select"], [role="option"], [role="listbox"] li {
 button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stRadio"] label p, [data-testid="stCheckbox"] label p, [data-testid="stToggle"] label p {
   font-size: 1.25rem; }
-table.""" + TABLE_CLASS + """ { font-size: 1.15rem; }
+[data-testid="stMain"] table.""" + TABLE_CLASS + """ { font-size: 1.15rem; }
 [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] [data-testid="stDataFrame"]) {
   zoom: """ + str(DATAFRAME_ZOOM) + """; width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important;
   max-width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important; }

@@ -11,7 +11,8 @@ and measured in the page once every visible chart is drawn:
 - a button whose word is cut ("Loa…"), or a sidebar select box that cuts a scenario's name without spelling it out
   under the box;
 - in Presenter mode, an st.dataframe drawn at the normal size (its canvas text must grow like the rest), and in any
-  mode one that reaches past the main column.
+  mode one that reaches past the main column;
+- a static table (explorer.statictable) whose text is much smaller than the page's paragraphs.
 
 Two more checks read the first screen and the history: on Spectrum the stage controls, every headline card and the
 top of the chart are on the first screen at 1920×1080 in Presenter mode (the controls and cards at 1366×768), and
@@ -32,6 +33,7 @@ from tests.e2e.helpers import (
     METRIC_LABEL,
     SIDEBAR,
     SLIDER,
+    TABLE,
     open_app,
     wait_charts_painted,
     wait_idle,
@@ -137,6 +139,17 @@ _DATAFRAMES_JS = """(selector) => {
 #: How much larger than normal an st.dataframe must be drawn in Presenter mode (the rest of its text grows ~1.6×).
 PRESENTER_DATAFRAME_SCALE = 1.3
 
+# Each visible static table's cell text size against the main column's paragraph text, in CSS pixels.
+_STATIC_TABLES_JS = """(selector) => {
+  const size = el => parseFloat(getComputedStyle(el).fontSize);
+  const para = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+    .find(p => p.checkVisibility());
+  return [...document.querySelectorAll(selector + ' td')].filter(td => td.checkVisibility()).slice(0, 1)
+    .map(td => ({cell: size(td), text: para ? size(para) : 0, head: td.closest('table').rows[0].innerText}));
+}"""
+#: A static table's text may be this much smaller than the paragraphs around it, no less (0.9 at both sizes).
+STATIC_TABLE_TEXT = 0.85
+
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_view_fits_and_names_its_lines(fresh_app_page, size: str) -> None:
@@ -177,6 +190,10 @@ def _measure(page: Page, view: str, presenter: bool) -> list[str]:
             problems.append(f"{view}: data table drawn at {table['zoom']}× in Presenter mode ({table['head']!r}…)")
         if table["past"] > 1:
             problems.append(f"{view}: data table reaches {table['past']}px past the main column")
+    for table in page.evaluate(_STATIC_TABLES_JS, TABLE):
+        if table["cell"] < STATIC_TABLE_TEXT * table["text"]:
+            problems.append(f"{view}: static table text {table['cell']}px beside {table['text']}px paragraphs "
+                            f"({table['head'][:40]!r}…)")
     for text in page.evaluate(_CUT_LABELS_JS, METRIC_LABEL):
         problems.append(f"{view}: metric label cut short: {text!r}")
     for text in page.evaluate(_CUT_VALUES_JS, METRIC):
