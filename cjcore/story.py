@@ -15,7 +15,7 @@ import pandas as pd
 from cjcore.areas import get_area
 from cjcore.engine import Run, agreement_start, funding_in_place, readiness
 from cjcore.evidence import load_register
-from cjcore.precision import MINUS, no_change
+from cjcore.precision import money_m, no_change, number
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.report import PostcodeLottery, overtake_year, starts_behind, years_above
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
@@ -23,15 +23,6 @@ from cjcore.vocab import FUNCTION, FUNCTION_KEYS, GOVERNANCE, STAGE, STAGE_KEYS
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _money(value: float) -> str:
-    return f"{MINUS if round(value, 1) < 0 else ''}£{abs(value):,.1f}m"
-
-
-def _count(value: float) -> str:
-    """A whole number as the screens write it: thousands separators and the minus sign '−', never '−0'."""
-    return f"{MINUS if round(value) < 0 else ''}{abs(value):,.0f}"
 
 
 def _percent(share: float) -> str:
@@ -101,7 +92,7 @@ def _deal(run: Run) -> str:
     start = agreement_start(sc)
     when = "at the start" if start == 0 else f"in year {start}, so nothing is delivered before year {start + 1}"
     settlement = "renewed when it ends" if f.renewed else f"for {f.settlement_years} years, not renewed"
-    text = (f"A pooled budget of {_money(f.pooled_budget_gbp_m)} a year ({f.national_share:.0%} national), "
+    text = (f"A pooled budget of {money_m(f.pooled_budget_gbp_m)} a year ({f.national_share:.0%} national), "
             f"{settlement}, with funding and governance both agreed {when}. Governance model: "
             f"{GOVERNANCE[g.model].label}, readiness {readiness(sc):.0%} on the five conditions.")
     note = budget_note(run)
@@ -127,10 +118,10 @@ def budget_note(run: Run) -> str:
         return ""
     fate = ("is returned to those who paid it" if run.scenario.funding.unspent == "returned" else
             "is kept in the pooled budget and counted as spent in the appraisal")
-    return (f"Only {_money(committed - unused)} of the {_money(committed)} committed over the horizon (expected value, "
-            f"{PRICE_BASE_LABEL}) can be used by the programmes of the functions placed, at their stages; the rest "
-            f"{fate}. A bigger budget changes nothing until a function moves further along the spectrum or another is "
-            "placed.")
+    return (f"Only {money_m(committed - unused)} of the {money_m(committed)} committed over the horizon "
+            f"(expected value, {PRICE_BASE_LABEL}) can be used by the programmes of the functions placed, at their "
+            f"stages; the rest {fate}. A bigger budget changes nothing until a function moves further along the "
+            "spectrum or another is placed.")
 
 
 def stage_notes(run: Run) -> dict[str, str]:
@@ -155,7 +146,7 @@ def stage_notes(run: Run) -> dict[str, str]:
         if committed <= 0:
             why = "there is no pooled budget, so none of its programmes run (set one on Funding & governance)"
         elif all_used:
-            why = (f"the pooled budget ({_money(sc.funding.pooled_budget_gbp_m)} a year) is all used by programmes "
+            why = (f"the pooled budget ({money_m(sc.funding.pooled_budget_gbp_m)} a year) is all used by programmes "
                    "that avoid more reoffences per pound")
         else:
             why = "none of its programmes is funded within the horizon"
@@ -171,7 +162,7 @@ def _change(run: Run) -> str:
     band = ""
     if not math.isnan(s.at["reoffences_avoided", "p10"]):
         band = (f" (expected value over the uncertainty draws; likely between "
-                f"{_count(s.at['reoffences_avoided', 'p10'])} and {_count(s.at['reoffences_avoided', 'p90'])})")
+                f"{number(s.at['reoffences_avoided', 'p10'])} and {number(s.at['reoffences_avoided', 'p90'])})")
     if no_change(avoided, 0):
         return "The projection shows no change in reoffending over the horizon."
     if avoided < 0:
@@ -193,14 +184,14 @@ def _who(run: Run) -> str:
         return ""
     payers = agencies[agencies.invests > 0].sort_values("invests", ascending=False)
     gainers = agencies[agencies.net > 0].sort_values("net", ascending=False)
-    text = (f"The programmes cost {_money(s.at['intervention_spend_gbp_m', 'value'])}, paid mainly by "
+    text = (f"The programmes cost {money_m(s.at['intervention_spend_gbp_m', 'value'])}, paid mainly by "
             f"{_join([r.label for r in payers.head(2).itertuples()])}.")
     if not gainers.empty:
         text += (f" The biggest gains go to {_join([r.label for r in gainers.head(2).itertuples()])}"
-                 f" ({_join([_money(r.net) for r in gainers.head(2).itertuples()])}).")
+                 f" ({_join([money_m(r.net) for r in gainers.head(2).itertuples()])}).")
     area = agencies.loc["police"]
-    text += (f" The area's own net position is {_money(s.at['area_net_gbp_m', 'value'])} (discounted), after "
-             f"{_money(area.transfer)} of savings returned to it by the deal.")
+    text += (f" The area's own net position is {money_m(s.at['area_net_gbp_m', 'value'])} (discounted), after "
+             f"{money_m(area.transfer)} of savings returned to it by the deal.")
     return text
 
 
@@ -210,15 +201,15 @@ def _sure(run: Run) -> str:
     if s.at["intervention_spend_gbp_m", "value"] <= 0 and arrangements <= 0:
         return ""
     npv, bcr = s.at["npv_gbp_m", "value"], s.at["benefit_cost_ratio", "value"]
-    text = f"The net present value is {_money(npv)}"
+    text = f"The net present value is {money_m(npv)}"
     if not math.isnan(bcr):
         text += (f", {bcr:.2f} of economic benefit for every £1 of cost" if bcr >= 0 else
                  ", with no economic benefit to set against the costs (reoffending rises)")
     bias = s.at["optimism_bias_gbp_m", "value"]
     if arrangements > 0:
-        text += f", after {_money(arrangements)} of one-off transition and yearly governance costs"
+        text += f", after {money_m(arrangements)} of one-off transition and yearly governance costs"
     if bias > 0:
-        text += (f"{' and' if arrangements > 0 else ', after'} {_money(bias)} of optimism bias (the Green Book "
+        text += (f"{' and' if arrangements > 0 else ', after'} {money_m(bias)} of optimism bias (the Green Book "
                  "adjustment to costs)")
     text += "."
     if run.draws:
@@ -268,13 +259,13 @@ def tradeoff_sentences(tradeoff: pd.DataFrame, horizon_years: int) -> list[str]:
             continue
         row = rows[placed]
         name, stage = FUNCTION[function].label, STAGE[placed].label.lower()
-        text = (f"{name} at {stage}: about {_count(row['reoffences_avoided'])} reoffences avoided over {horizon_years} "
-                f"years and {_money(row['npv_gbp_m'])} net present value, against leaving it national.")
+        text = (f"{name} at {stage}: about {number(row['reoffences_avoided'])} reoffences avoided over {horizon_years} "
+                f"years and {money_m(row['npv_gbp_m'])} net present value, against leaving it national.")
         best = max(STAGE_KEYS, key=lambda s: rows[s]["reoffences_avoided"])
         if best != placed and rows[best]["reoffences_avoided"] > row["reoffences_avoided"] + 0.5:
             further = STAGE_KEYS.index(best) < STAGE_KEYS.index(placed)
             text += (f" {'Going this far costs reoffences: it' if further else 'It'} would avoid the most at "
-                     f"{STAGE[best].label.lower()} (about {_count(rows[best]['reoffences_avoided'])}).")
+                     f"{STAGE[best].label.lower()} (about {number(rows[best]['reoffences_avoided'])}).")
         if not math.isnan(row["reoffences_avoided_p10"]):
             text += (f" Chance of more reoffences than leaving it national: {_percent(row['chance_more_reoffences'])};"
                      f" of costing more than it brings: {_percent(row['chance_npv_negative'])}.")

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 
-from cjcore.precision import MINUS, NO_CHANGE, no_change
+from cjcore.precision import MINUS, NO_CHANGE, money_m, no_change, number
+from cjcore.precision import missing as _missing
+from cjcore.precision import with_minus as _minus
 
-__all__ = ["MINUS", "NO_CHANGE", "no_change"]
+__all__ = ["MINUS", "NO_CHANGE", "money_m", "no_change", "number"]
 
 
 #: Slider and number-input format for a share held as 0–1: Streamlit shows 0.6 as "60%".
@@ -36,24 +38,6 @@ AXIS_MONEY = (",.1f", 0.1)
 AXIS_RATIO = (",.2f", 0.01)
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _minus(text: str) -> str:
-    """A formatted number with Python's ASCII '-' written as the minus sign."""
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
-def number(value: float, decimals: int = 0) -> str:
-    """A count with thousands separators ('1,213'), or an en dash when there is no value; never '-0'."""
-    if _missing(value):
-        return "–"
-    if round(value, decimals) == 0:
-        value = 0.0
-    return _minus(f"{value:,.{decimals}f}")
-
-
 def signed(value: float, decimals: int = 0, suffix: str = "") -> str:
     """A change with an explicit sign ('+' or the minus sign '−'), or 'no change' when it rounds to zero here."""
     if _missing(value):
@@ -64,12 +48,6 @@ def signed(value: float, decimals: int = 0, suffix: str = "") -> str:
     return f"{'+' if rounded > 0 else MINUS}{abs(rounded):,.{decimals}f}{suffix}"
 
 
-def money_m(value: float, decimals: int = 1) -> str:
-    """£ millions, with the sign in front of the pound sign ('−£14.0m')."""
-    if _missing(value):
-        return "–"
-    sign = MINUS if round(value, decimals) < 0 else ""
-    return f"{sign}£{abs(value):,.{decimals}f}m"
 
 
 def money_change(value: float, decimals: int = 1) -> str:
