@@ -48,8 +48,6 @@ def signed(value: float, decimals: int = 0, suffix: str = "") -> str:
     return f"{'+' if rounded > 0 else MINUS}{abs(rounded):,.{decimals}f}{suffix}"
 
 
-
-
 def money_change(value: float, decimals: int = 1) -> str:
     """A change in £ millions with its sign ('+£1.2m'), or 'no change'."""
     if _missing(value):

@@ -101,16 +101,52 @@ HISTORY_KEY = "cj_history"
 #: and headers (and the history's titles) break a long word too, so Presenter mode's type never pushes seven columns
 #: past a 1366-pixel screen; a figure is never broken.
 TABLE_CLASS = "cj-table"
+#: Class of the headline cards (`explorer.cardgrid`); its parts are named `CARD_CLASS`-label, -value, -delta, -help,
+#: -tip, -grid and -colsN.
+CARD_CLASS = "cj-card"
+#: Columns a row of headline cards may have (`explorer.cardgrid.cards_html`): fewer where a card would be narrower
+#: than CARD_MIN_REM, which holds a figure such as "115,085" and a change such as "↓ −0.22 pp" whole, at either size.
+CARD_COLUMNS = (1, 2, 3, 4, 5)
+CARD_MIN_REM = 9
 
-#: Rules for every mode. Metric cards: labels wrap instead of ending in an ellipsis (a card's label is its meaning:
-#: "Chance this path does worse than staying as we are" must be read in full), and values keep their full width.
-#: Page names in the sidebar wrap too. A sticky container's column stretches to the row's height so it can stay.
+#: The headline cards: a grid per group (N columns, or as many as fit CARD_MIN_REM) with rows of equal height, a
+#: bordered card whose label wraps, the figure large and never broken, the change as a coloured chip (green good, red
+#: bad, grey none), and the explanation shown while the "?" is hovered or focused, over the page under the "?", placed
+#: in the group's box (from its left, or its right for the right half of a row) so that it never leaves the page.
+_C = "." + CARD_CLASS
+_CARD_CSS = "".join(
+    f"{_C}-cols{n} {{ grid-template-columns: "
+    f"repeat(auto-fill, minmax(max({CARD_MIN_REM}rem, calc((100% - {n - 1}rem) / {n})), 1fr)); }}\n"
+    for n in CARD_COLUMNS) + f"""
+{_C}-groups {{ display: flex; flex-direction: column; gap: 1rem; }}
+{_C}-grid {{ display: grid; gap: 1rem; position: relative; }}
+{_C} {{ border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1em - 1px);
+  color: rgb(49, 51, 63); }}
+{_C}-label {{ display: flex; align-items: flex-start; justify-content: space-between; gap: 0.4rem;
+  font-size: 0.875rem; line-height: 1.3; margin-bottom: 0.25rem; }}
+{_C}-value {{ font-size: 1.75rem; line-height: 1.4; white-space: nowrap; }}
+{_C}-delta {{ display: inline-block; margin-top: 0.3rem; padding: 0.1rem 0.45rem; border-radius: 0.5rem;
+  font-size: 0.875rem; white-space: nowrap; }}
+{_C}-green {{ color: #177233; background: #e3f4e8; }}
+{_C}-red {{ color: #a4262c; background: #fce8e9; }}
+{_C}-gray {{ color: #31333f; background: #eceef2; }}
+{_C}-help {{ flex: none; display: inline-flex; align-items: center; justify-content: center; width: 1.1rem;
+  height: 1.1rem; border: 1.5px solid #6b6f7b; border-radius: 50%; color: #6b6f7b; font-size: 0.7rem;
+  font-weight: 700; cursor: help; }}
+{_C}-tip {{ display: none; position: absolute; z-index: 5; align-self: flex-start; margin-top: 1.6rem; left: 0;
+  width: min(100%, 30rem); padding: 0.6rem 0.8rem; border-radius: 0.4rem; background: #262730; color: #fff;
+  font-size: 0.85rem; font-weight: 400; line-height: 1.45; box-shadow: 0 4px 16px rgba(0, 0, 0, 0.25); }}
+{_C}-tip-right {{ left: auto; right: 0; }}
+{_C}-help:hover > {_C}-tip, {_C}-help:focus > {_C}-tip {{ display: block; }}
+{_C}-help:focus {{ outline: 2px solid #1c64c8; outline-offset: 2px; }}
+"""
+
+#: Rules for every mode. Page names in the sidebar wrap (so do the headline cards' labels: a card's label is its
+#: meaning, "Chance this path does worse than staying as we are" must be read in full). A sticky container's column
+#: stretches to the row's height so it can stay.
 #: A sidebar select box's open list is wider than the box (it opens over the page), so long scenario names are read
 #: whole; the box itself is an input, which cannot wrap (the sidebar spells a long chosen name out under it).
 _COMMON_CSS = """
-[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
-  white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
-[data-testid="stMetricValue"] .stMarkdownEllipsis { overflow: visible; text-overflow: clip; }
 [data-testid="stSidebarNavLink"] .stMarkdownEllipsis, [data-testid="stSidebarNavLink"] p {
   white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stColumn"]:has(.st-key-""" + STICKY_KEY + """) > [data-testid="stVerticalBlock"] { height: 100%; }
@@ -125,23 +161,24 @@ table.""" + TABLE_CLASS + """ th, .st-key-""" + HISTORY_KEY + """ table.""" + TA
   overflow-wrap: anywhere; }
 table.""" + TABLE_CLASS + """ thead th { background: #f0f3f7; font-weight: 600; }
 table.""" + TABLE_CLASS + """ tbody th { font-weight: 600; }
-"""
+""" + _CARD_CSS
 
 BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.75rem; }
 """ + _COMMON_CSS + """
 </style>
 """
 
 #: Presenter mode: everything a room reads is scaled, not only the text: sidebar (wider, so page and scenario names
-#: fit), inputs, dropdowns and their options, text boxes, buttons, static tables, code (the share link) and metric
+#: fit), inputs, dropdowns and their options, text boxes, buttons, static tables, code (the share link) and headline
 #: cards; the header and toolbar are hidden. st.dataframe draws on a canvas whose font CSS cannot set: its element is
 #: zoomed by DATAFRAME_ZOOM and its box narrowed by the same factor, because the grid sizes its canvas from the box's
-#: on-screen width (zoomed alone, it spilled past the page); clicks still land on the cell under the pointer.
+#: on-screen width (zoomed alone, it spilled past the page); clicks still land on the cell under the pointer. The rules
+#: shared with the laptop view come first, so that these override them.
 PRESENTER_CSS = """
 <style>
+""" + _COMMON_CSS + """
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stSidebar"] { width: 430px !important; min-width: 430px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
@@ -149,10 +186,11 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stWidgetLabel"] p { font-size: 1.25rem; }
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] { font-size: 1.1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: clamp(1.8rem, 3.3vw, 3rem); }
-[data-testid="stMetricLabel"] { max-width: none; }
-[data-testid="stMetricLabel"] p { font-size: 1.25rem; }
-[data-testid="stMetricDelta"] { font-size: 1.3rem; }
+.""" + CARD_CLASS + """-value { font-size: clamp(1.8rem, 3.3vw, 3rem); }
+.""" + CARD_CLASS + """-label { font-size: 1.25rem; }
+.""" + CARD_CLASS + """-delta { font-size: 1.3rem; }
+.""" + CARD_CLASS + """-help { width: 1.3rem; height: 1.3rem; font-size: 0.85rem; }
+.""" + CARD_CLASS + """-tip { font-size: 1.1rem; }
 [data-testid="stSidebarNavLink"] p { font-size: 1.25rem; }
 input, textarea, [data-baseweb="select"], [role="option"], [role="listbox"] li { font-size: 1.15rem !important; }
 [data-testid="stNumberInput"] input, [data-testid="stTextInput"] input { min-height: 2.6rem; }
@@ -170,8 +208,6 @@ button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stText"] { font-size: 1.15rem; }
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 2.5rem 4rem; max-width: 100%; }
 h1 { font-size: 2.6rem; padding-top: 0.5rem; } h2 { font-size: 2.1rem; } h3 { font-size: 1.7rem; }
-.st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"],
-.st-key-""" + STICKY_KEY + """ [data-testid="stMetricValue"] p { font-size: clamp(1.5rem, 2.4vw, 2.4rem); }
-""" + _COMMON_CSS + """
+.st-key-""" + STICKY_KEY + """ .""" + CARD_CLASS + """-value { font-size: clamp(1.5rem, 2.4vw, 2.4rem); }
 </style>
 """

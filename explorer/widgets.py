@@ -7,9 +7,9 @@ import streamlit as st
 from cjcore.areas import get_area
 from cjcore.schema import Scenario
 from cjcore.vocab import FUNCTION, STAGE, STAGE_KEYS
-from explorer import format as fmt
 from explorer import state
-from explorer.cards import headline_cards
+from explorer.cardgrid import cards_html
+from explorer.cards import Card, Cards, headline_cards
 from explorer.runs import TRADEOFF_DRAWS, LazyRunView, RunView, tradeoff_spec, tradeoff_text
 from explorer.safe_text import md
 from explorer.statictable import static_table
@@ -75,14 +75,14 @@ def headline_metrics(view: RunView, columns: int = 3, compact: bool = False) -> 
     """
     cards = (view.cards(compact) if isinstance(view, LazyRunView)
              else headline_cards(view, state.scenario().horizon_years, compact))
-    for items in cards.groups:
-        for start in range(0, len(items), columns):  # row by row, so cards line up
-            for col, (label, value, delta, colour, help_text) in zip(st.columns(columns),
-                                                                      items[start:start + columns], strict=False):
-                col.metric(label, value, delta, delta_color=colour, help=help_text, border=True, height="stretch",
-                           delta_arrow=fmt.delta_arrow(delta))
+    st.html(cards_html(cards, columns))
     if cards.caption:
         st.caption(cards.caption)
+
+
+def show_card(card: Card) -> None:
+    """One card on its own, drawn as the headline cards are."""
+    st.html(cards_html(Cards(((card,),), ""), columns=1))
 
 
 def show_tradeoff(key: str, uncertainty: bool = True) -> None:
@@ -175,5 +175,4 @@ def show_findings(findings, where: str | None = None) -> None:
 def show_story(view: RunView) -> None:
     """The scenario's story in plain English."""
     st.subheader("The story")
-    for paragraph in view.story:
-        st.markdown(paragraph)
+    st.markdown("\n\n".join(view.story))  # one element: each costs the browser a few ms to draw

@@ -12,7 +12,7 @@ from explorer import state
 from explorer.runs import findings, run_view
 from explorer.theme import STICKY_KEY
 from explorer.urlstate import UNSPENT_CHOICES
-from explorer.widgets import headline_metrics, page_header, show_findings, table
+from explorer.widgets import headline_metrics, page_header, show_card, show_findings, table
 
 state.require_app()  # first visit to a deep link on a fresh server: go through app.py
 
@@ -102,8 +102,9 @@ sc = state.scenario()
 ready = readiness(sc)
 st.subheader("Readiness and what it does")
 cols = st.columns([2, 5])
-cols[0].metric("Governance readiness", fmt.percent(ready, 0),
-               help="Mean of the five conditions' scores, out of 5.", border=True)
+with cols[0]:
+    show_card(("Governance readiness", fmt.percent(ready, 0), None, "off",
+               "Mean of the five conditions' scores, out of 5."))
 rows = []
 for stage in STAGE_KEYS[1:]:
     needed = parameter_value(f"stage.{stage}.governance_needed", sc.overrides)

@@ -9,6 +9,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from tests.cards import cards
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 VIEWS = ("spectrum", "funding_governance", "projections", "compare", "scenarios", "evidence")
@@ -63,7 +65,7 @@ def make_app(user_dir: Path) -> Callable[..., AppTest]:
 
 def metric_values(at: AppTest) -> dict[str, str]:
     """Headline metric label -> shown value."""
-    return {m.label: m.value for m in at.metric}
+    return {m.label: m.value for m in cards(at)}
 
 
 def number(text: str) -> float:

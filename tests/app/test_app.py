@@ -11,6 +11,7 @@ from cjcore.store import LOCAL, open_store
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
 from tests.app.conftest import VIEWS, metric_values, number, open_compare_tab, open_projection_tab
+from tests.cards import cards
 from tests.security.oracle import shown_text
 from tests.tables import static_tables
 
@@ -42,7 +43,7 @@ def test_moving_a_function_towards_full_transfer_lowers_reoffences(make_app):
     at.switch_page(view("projections")).run()
     on_projections = number(metric_values(at)[REOFFENCES])
     assert on_projections == after
-    delta = next(m for m in at.metric if m.label == REOFFENCES).delta
+    delta = next(m for m in cards(at) if m.label == REOFFENCES).delta
     assert delta.startswith(fmt.MINUS), "the delta against the baseline is a fall"
 
 
@@ -276,7 +277,7 @@ def test_projections_tell_the_story_and_who_pays(make_app):
     assert not at.exception
     assert any(h.value == "The story" for h in at.subheader)
     assert any("Greater Manchester places youth justice at full transfer" in m.value for m in at.markdown)
-    labels = {m.label for m in at.metric}
+    labels = {m.label for m in cards(at)}
     assert {"Chance of net benefit", "Area's net position"} <= labels
     open_projection_tab(at, "who_pays")
     agencies = next(d.value for d in at.dataframe if "Agency" in d.value.columns)

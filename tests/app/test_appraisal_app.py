@@ -10,6 +10,7 @@ from cjcore.story import story
 from explorer import format as fmt
 from explorer.runs import DRAWS, SEED
 from tests.app.conftest import open_projection_tab
+from tests.cards import cards
 from tests.security.oracle import shown_text
 
 FUNDING = "pages/funding_governance.py"
@@ -85,7 +86,7 @@ def test_projections_show_optimism_bias_as_its_own_cost_and_money_in_the_price_b
     bias = run.headline("optimism_bias_gbp_m")
     assert bias > 0
     assert metric_values(at)[OPTIMISM_BIAS_LABEL] == fmt.money_m(bias)
-    ratio = next(m for m in at.metric if m.label == "Benefit–cost ratio")
+    ratio = next(m for m in cards(at) if m.label == "Benefit–cost ratio")
     for words in ("programmes", "transition and governance", "optimism bias", "unspent pooled money kept"):
         assert words in ratio.help
     open_projection_tab(at, "money")
@@ -99,7 +100,7 @@ def test_money_cards_show_the_expected_value_and_name_the_central_one(make_app):
     at.switch_page("pages/projections.py").run()
     sc = at.session_state["cj_scenario"]
     run = project(sc, draws=DRAWS, seed=SEED)
-    card = next(m for m in at.metric if m.label == "Net present value")
+    card = next(m for m in cards(at) if m.label == "Net present value")
     assert card.value == fmt.money_m(run.headline("npv_gbp_m"))
     assert f"Expected value (mean of {DRAWS} draws)" in card.help
     assert fmt.money_m(run.central_headline("npv_gbp_m")) in card.help and "docs/model.md" in card.help

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from explorer import format as fmt
 from explorer.theme import CHANCE_CARDS, COMPARE_TABS, PROJECTION_TABS
 from tests.app.conftest import VIEWS, open_compare_tab, open_projection_tab
+from tests.cards import cards
 from tests.tables import static_tables
 
 RAW_FLOAT = re.compile(r"(?<![\w.])\d[\d,]*\.\d{4,}(?![\d])")  # '419.0394': more decimals than any format shows
@@ -61,8 +61,9 @@ def _texts(at) -> Iterator[tuple[str, str]]:
     for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader", "title"):
         for element in getattr(at, kind):
             yield kind, str(element.value)
-    for metric in at.metric:
+    for metric in cards(at):
         yield f"card {metric.label}", str(metric.value)
+        yield f"card {metric.label} help", metric.help
         if metric.delta:
             yield f"card {metric.label} change", str(metric.delta)
     for frame in static_tables(at):
@@ -115,24 +116,24 @@ def _problems(at) -> list[str]:
 @pytest.mark.parametrize("view", ["spectrum", "funding_governance", "projections"])
 def test_chances_are_whole_percentages_and_zero_changes_read_no_change(make_app, view):
     at = _page(make_app, view)
-    chances = [m for m in at.metric if m.label in CHANCE_CARDS.values()]
+    chances = [m for m in cards(at) if m.label in CHANCE_CARDS.values()]
     assert chances
     for card in chances:
         assert PERCENT.match(card.value), f"{card.label}: {card.value!r}"
         assert not FRACTION_CHANCE.match(card.value)
-    for card in at.metric:
+    for card in cards(at):
         if card.delta:
             assert not ZERO_DELTA.match(card.delta), f"{card.label}: {card.delta!r} should read 'no change'"
 
 
 def test_a_scenario_that_changes_nothing_reads_no_change_in_neutral_colour_everywhere(make_app):
     at = _page(make_app, "projections", s="greater-manchester", p="0" * 9)
-    deltas = [m for m in at.metric if m.delta]
+    deltas = [m for m in cards(at) if m.delta]
     assert deltas, "outcome cards carry a change"
     for card in deltas:
         assert card.delta == fmt.NO_CHANGE, f"{card.label}: {card.delta!r}"
-        assert card.proto.color == MetricProto.MetricColor.GRAY, f"{card.label} is coloured"
-        assert card.proto.direction == MetricProto.MetricDirection.NONE, f"{card.label} has an arrow"
+        assert card.colour == "gray", f"{card.label} is coloured"
+        assert not card.arrow, f"{card.label} has an arrow"
     story = " ".join(m.value for m in at.markdown)
     assert "falls by 0.00" not in story and "rises by 0.00" not in story
 
@@ -186,9 +187,9 @@ def test_the_format_rules_themselves():
 def test_cards_write_a_fall_with_the_minus_sign_and_show_it_falling(make_app):
     """The Greater Manchester scenario cuts reoffences: '−837', a green arrow pointing down (a fall is good)."""
     at = _page(make_app, "spectrum", s="greater-manchester")
-    falls = [m for m in at.metric if m.delta and m.delta.startswith(fmt.MINUS)]
-    assert falls, [m.delta for m in at.metric]
+    falls = [m for m in cards(at) if m.delta and m.delta.startswith(fmt.MINUS)]
+    assert falls, [m.delta for m in cards(at)]
     for card in falls:
-        assert card.proto.direction == MetricProto.MetricDirection.DOWN, f"{card.label}: {card.delta!r}"
-        assert card.proto.color == MetricProto.MetricColor.GREEN, f"{card.label}: {card.delta!r}"
-    assert not [m.delta for m in at.metric if m.delta and "-" in m.delta]
+        assert card.arrow == "↓", f"{card.label}: {card.delta!r}"
+        assert card.colour == "green", f"{card.label}: {card.delta!r}"
+    assert not [m.delta for m in cards(at) if m.delta and "-" in m.delta]

@@ -14,6 +14,7 @@ from cjcore.scenario_io import load_builtin
 from explorer import runs
 from explorer.runview import build_run_view
 from tests.app.conftest import open_projection_tab
+from tests.cards import cards
 
 
 def _count(monkeypatch: pytest.MonkeyPatch, builder: str) -> list[str]:
@@ -49,7 +50,7 @@ def test_a_stage_moved_on_spectrum_builds_only_the_headlines(make_app, full_view
     at.switch_page("pages/spectrum.py").run()
     next(s for s in at.select_slider if s.label == "Substance misuse").set_value("co_investment").run()
     assert not at.exception
-    assert at.metric and full_views == []
+    assert cards(at) and full_views == []
     at.switch_page("pages/projections.py").run()
     assert not at.exception
     assert len(full_views) == 1, "Projections reads the tables: the full view, once per script run"

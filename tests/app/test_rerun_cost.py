@@ -20,6 +20,7 @@ from cjcore.report import stage_tradeoff
 from cjcore.scenario_io import builtin_scenarios, load_builtin
 from explorer import cards, chartdata, runs, sidebar, specs
 from explorer.runview import build_run_view
+from tests.cards import cards as shown_cards
 
 
 @pytest.fixture
@@ -57,13 +58,13 @@ def test_a_rerun_with_no_change_rebuilds_nothing(make_app, built, page):
     assert first["load_scenario"] == len(builtin_scenarios()), "each built-in's name read once"
     if page == "pages/spectrum.py":
         assert first["tradeoff_sentences"] == 1 and first["_spectrum_spec"] == 1
-    shown = [(m.label, m.value, m.delta, m.help) for m in at.metric]
+    shown = [(m.label, m.value, m.delta, m.help) for m in shown_cards(at)]
     markdown = [m.value for m in at.markdown]
     for _ in range(3):
         at.run()
         assert not at.exception
     assert dict(built) == first, "a rerun with nothing changed reused every kept result"
-    assert [(m.label, m.value, m.delta, m.help) for m in at.metric] == shown
+    assert [(m.label, m.value, m.delta, m.help) for m in shown_cards(at)] == shown
     assert [m.value for m in at.markdown] == markdown
 
 

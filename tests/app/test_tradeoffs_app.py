@@ -20,6 +20,7 @@ from explorer import format as fmt
 from explorer.runs import DRAWS, SEED, TRADEOFF_DRAWS
 from explorer.theme import CHANCE_CARDS, PLACED_LABEL, TRADEOFF_TITLE
 from tests.app.conftest import metric_values, open_compare_tab, open_projection_tab
+from tests.cards import cards
 from tests.tables import static_tables
 
 HEADLINE_LABEL = {key: label for key, label, _ in HEADLINES}
@@ -51,7 +52,7 @@ def chart_data(at, title_start: str, column: str) -> pd.DataFrame:
 
 
 def metric(at, label: str):
-    return next(m for m in at.metric if m.label == label)
+    return next(m for m in cards(at) if m.label == label)
 
 
 # ----------------------------------------------------------------------------------------------- cards
@@ -68,7 +69,7 @@ def test_projections_cards_show_the_chances_and_arrangement_costs_from_the_model
     assert run.headline("arrangement_costs_gbp_m") > 0
     worse = "Chance this path does worse than staying as we are"
     assert "exceed the benefits" in metric(at, worse).help
-    labels = [m.label for m in at.metric]
+    labels = [m.label for m in cards(at)]
     assert labels.index(worse) == labels.index("Chance of net benefit") + 1, "beside the chance of net benefit"
 
 

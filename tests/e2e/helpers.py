@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from explorer.theme import TABLE_CLASS
+from explorer.theme import CARD_CLASS, TABLE_CLASS
 
 # Timeout for one wait, in milliseconds: generous for a cold 2-core CI machine.
 TIMEOUT_MS = 30_000
@@ -20,7 +20,7 @@ APP_IDLE = f'{APP}[data-test-script-state="notRunning"][data-test-connection-sta
 SKELETON = '[data-testid="stSkeleton"]'
 EXCEPTION = '[data-testid="stException"]'
 CHART = '[data-testid="stVegaLiteChart"]'
-METRIC_VALUE = '[data-testid="stMetricValue"]'
+METRIC_VALUE = f".{CARD_CLASS}-value"
 SLIDER_INPUT = '[data-testid="stSlider"] input[type="range"]'
 SELECTBOX = '[data-testid="stSelectbox"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
@@ -56,8 +56,8 @@ def selectbox(page: Page, label: str | None = None) -> Locator:
 
 
 # --- The explorer's own page furniture ------------------------------------------------------------------------
-METRIC = '[data-testid="stMetric"]'
-METRIC_LABEL = '[data-testid="stMetricLabel"]'
+METRIC = f".{CARD_CLASS}"  # a headline card (explorer.cardgrid)
+METRIC_LABEL = f".{CARD_CLASS}-name"
 SLIDER = '[data-testid="stSlider"]'
 MULTISELECT = '[data-testid="stMultiSelect"]'
 DATAFRAME = '[data-testid="stDataFrame"]'

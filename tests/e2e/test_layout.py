@@ -31,6 +31,7 @@ from tests.e2e.helpers import (
     DATAFRAME,
     METRIC,
     METRIC_LABEL,
+    METRIC_VALUE,
     SIDEBAR,
     SLIDER,
     TABLE,
@@ -57,7 +58,7 @@ SIZES = {
     "projector-presenter": ({"width": 1920, "height": 1080}, True),
 }
 
-# Labels whose text is wider than their box: the text element of each metric label.
+# Labels whose text is wider than their box: the text element of each headline card's label.
 _CUT_LABELS_JS = """(selector) => [...document.querySelectorAll(selector)]
   .filter(label => label.checkVisibility())
   .flatMap(label => [label, ...label.querySelectorAll('p, div, span')])
@@ -65,11 +66,11 @@ _CUT_LABELS_JS = """(selector) => [...document.querySelectorAll(selector)]
   .map(el => el.textContent.trim())"""
 
 # Card values wider than their card (the card clips them: "115,16" for 115,164).
-_CUT_VALUES_JS = """(selector) => [...document.querySelectorAll(selector)]
+_CUT_VALUES_JS = """([selector, parts]) => [...document.querySelectorAll(selector)]
   .filter(card => card.checkVisibility())
   .flatMap(card => {
     const box = card.getBoundingClientRect();
-    return [...card.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')].filter(el => {
+    return [...card.querySelectorAll(parts)].filter(el => {
       const range = document.createRange();
       range.selectNodeContents(el);
       const text = range.getBoundingClientRect();
@@ -195,8 +196,8 @@ def _measure(page: Page, view: str, presenter: bool) -> list[str]:
             problems.append(f"{view}: static table text {table['cell']}px beside {table['text']}px paragraphs "
                             f"({table['head'][:40]!r}…)")
     for text in page.evaluate(_CUT_LABELS_JS, METRIC_LABEL):
-        problems.append(f"{view}: metric label cut short: {text!r}")
-    for text in page.evaluate(_CUT_VALUES_JS, METRIC):
+        problems.append(f"{view}: card label cut short: {text!r}")
+    for text in page.evaluate(_CUT_VALUES_JS, [METRIC, f"{METRIC_VALUE}, {METRIC_LABEL}"]):
         problems.append(f"{view}: headline card too narrow for {text!r}")
     for chart in page.evaluate(_CHARTS_JS, CHART):
         name = chart["title"] or "a chart"

@@ -240,8 +240,7 @@ def test_presenter_mode_on_a_projector(fresh_app_page) -> None:
 
     # Checked last, so that a failure here still leaves the screenshots above.
     assert presenter_size >= 1.5 * normal_size, (
-        f"presenter mode must enlarge the headline figures: {presenter_size}px against {normal_size}px normally "
-        "(PRESENTER_CSS's `[data-testid=stMarkdownContainer] p` rule also hits the <p> inside stMetricValue)")
+        f"presenter mode must enlarge the headline figures: {presenter_size}px against {normal_size}px normally")
 
 
 def test_laptop_views_and_readme_screenshot(app_page: Page) -> None:

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.textguard import _SCRIPT as TEXT_GUARD
 from explorer.theme import BASE_CSS, PRESENTER_CSS
+from tests.cards import is_card_grid
 from tests.tables import is_static_table
 
 #: Proto fields rendered as markdown, by the proto's type name (None: any type not listed as plain).
@@ -51,8 +52,8 @@ def _strings(proto: object, where: str) -> Iterator[tuple[str, str]]:
         if field.name in _FIELDS and isinstance(value, str):
             if name in ("Markdown", "Html") and textwrap.dedent(value).strip() in _APP_HTML:
                 continue
-            if name == "Html" and field.name == "body" and is_static_table(value):
-                continue  # a static table of escaped text, its markup checked tag by tag (tests/tables.py)
+            if name == "Html" and field.name == "body" and (is_static_table(value) or is_card_grid(value)):
+                continue  # a static table or the cards: escaped text, its markup checked tag by tag
             yield f"{where} {name}.{field.name}", value
         elif name == "Block" and field.message_type is not None and not isinstance(value, (list, tuple)):
             yield from _strings(value, where)  # an expander, tab, popover or dialog inside a block
