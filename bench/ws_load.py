@@ -53,6 +53,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: 
 from bench.results import write_section  # noqa: E402
 from cjcore.scenario_io import builtin_scenarios, load_builtin  # noqa: E402
 from cjcore.vocab import FUNCTION, FUNCTION_KEYS, STAGE_KEYS  # noqa: E402
+from tests.cards import OPENING as CARDS_OPENING  # noqa: E402
+from tests.cards import card_groups  # noqa: E402
 
 REOFFENCES = "Reoffences"
 RECOVERY_GIVE_UP_S = 60.0
@@ -187,9 +189,10 @@ class Session:
             s = element.slider
             index = int((list(s.value) if s.set_value else list(s.default) or [0])[0])
             result.sliders[s.label] = (s.id, list(s.options), index)
-        elif kind == "metric":
-            result.metrics[element.metric.label] = element.metric.body
-            if element.metric.label == REOFFENCES and result.headline_s is None:
+        elif kind == "html" and element.html.body.startswith(CARDS_OPENING):  # the headline cards (explorer.cardgrid)
+            result.metrics.update({card.label: card.value for group in card_groups(element.html.body)
+                                   for card in group})
+            if REOFFENCES in result.metrics and result.headline_s is None:
                 result.headline_s = time.perf_counter() - sent
         elif kind == "code":
             result.codes.append(element.code.code_text)
