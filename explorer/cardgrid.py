@@ -1,9 +1,9 @@
 """The headline cards as one HTML element: label, figure, change and an explanation on hover or focus.
 
-Streamlit's own card (`st.metric`) is a dozen React components; fifteen of them cost Projections ~0.1 s of browser
-work every time it opened, more than the rest of the page's text (docs/decisions.md, "Headline cards"). One
-`st.html` element draws them for a tenth of that. Every text is escaped as HTML; the look is set once in
-`explorer.theme` (`CARD_CLASS` and the rules beside it).
+Streamlit's own card (`st.metric`) is a dozen React components; fifteen of them cost Projections ~0.15 s of
+Chromium's CPU every time it opened, more than the rest of the page's text, where one `st.html` element holding them
+all cost too little to tell apart from none (docs/decisions.md, "Headline cards"). Every text is escaped as HTML;
+the look is set once in `explorer.theme` (`CARD_CLASS` and the rules beside it).
 """
 
 from __future__ import annotations
