@@ -84,6 +84,10 @@ PROJECTION_TABS: Mapping[str, str] = MappingProxyType({
     "reoffending": "Reoffending", "demand": "Demand", "drivers": "What drives it", "how_far": "How far to go",
     "who_pays": "Who pays and who gains", "money": "Money", "numbers": "The numbers"})
 PROJECTION_TAB_KEY = "proj_tab"
+#: The Reoffending tab's two charts, one drawn at a time (its picker's options, by key), and the picker's widget key.
+REOFFENDING_CHARTS: Mapping[str, str] = MappingProxyType({
+    "level": "Scenario against baseline", "change": "Change against baseline"})
+REOFFENDING_CHART_KEY = "proj_reoffending_chart"
 #: The Compare view's tabs, likewise.
 COMPARE_TABS: Mapping[str, str] = MappingProxyType({
     "scenarios": "Scenarios side by side", "areas": "Across areas", "sweep": "Spectrum sweep",

@@ -11,7 +11,7 @@ from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, change_rows, cohort_chart, drivers_chart, money_chart
 from explorer.runs import DRAWS, findings, run_view
 from explorer.runview import RunView, frame_table, overridden_assumptions
-from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS
+from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS, REOFFENDING_CHART_KEY, REOFFENDING_CHARTS
 from explorer.widgets import (
     headline_metrics,
     page_header,
@@ -44,14 +44,20 @@ show_jcurve(view)
 show_story(view)
 
 def reoffending_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:
-    """The reoffending rate against the baseline, and its change."""
-    rate_cols = st.columns(1 if presenter else [3, 2])
-    with rate_cols[0]:
-        st.vega_lite_chart(spec=pagecharts.trend_spec(sc, "reoffending_rate", presenter, uncertainty), width="stretch")
-    with rate_cols[-1]:
+    """The reoffending rate against the baseline (axis from zero), or its change: one chart at a time, picked.
+
+    Two Vega charts cost the browser ~0.1 s more than one every time Projections opens (docs/decisions.md,
+    "Projections: one reoffending chart at a time"); the other is one click away and reruns only this fragment.
+    """
+    chart = st.segmented_control(
+        "Reoffending rate, year by year", list(REOFFENDING_CHARTS), default="level",
+        format_func=REOFFENDING_CHARTS.get, key=REOFFENDING_CHART_KEY, persist_state="session", required=True)
+    if chart == "change":
         changes = {"Scenario": change_rows(view.frame, "reoffending_rate")}
-        st.vega_lite_chart(spec=specs.change_spec(changes, "reoffending_rate", presenter,
-                                                  title="Change against baseline"), width="stretch")
+        spec = specs.change_spec(changes, "reoffending_rate", presenter, title=REOFFENDING_CHARTS["change"])
+    else:
+        spec = pagecharts.trend_spec(sc, "reoffending_rate", presenter, uncertainty)
+    st.vega_lite_chart(spec=spec, width="stretch")
 
 
 def demand_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:

@@ -13,6 +13,7 @@ from cjcore.scenario_io import load_builtin
 from cjcore.vocab import DEMAND_METRICS
 from explorer.charts import change_chart, sweep_chart, trend_chart
 from explorer.runs import DRAWS, SEED
+from explorer.theme import REOFFENDING_CHART_KEY, REOFFENDING_CHARTS
 from tests.app.conftest import open_compare_tab, open_projection_tab
 from tests.tables import static_tables
 
@@ -70,10 +71,16 @@ def test_projections_charts_are_altairs_of_the_projection(make_app):
     at.switch_page("pages/projections.py").run()
     assert not at.exception
     frame = project(load_builtin(ORIGIN), draws=DRAWS, seed=SEED).frame
+    # One reoffending chart at a time: the rate against its baseline first, its change one click away.
     charts = drawn(at)
+    assert list(charts) == ["Proven reoffending rate"]
     assert same(charts["Proven reoffending rate"], expected(trend_chart(frame, "reoffending_rate")))
-    assert same(charts["Change against baseline"],
-                expected(change_chart({"Scenario": frame}, "reoffending_rate", title="Change against baseline")))
+    at.segmented_control(key=REOFFENDING_CHART_KEY).set_value("change").run()
+    assert not at.exception
+    charts = drawn(at)
+    assert list(charts) == [REOFFENDING_CHARTS["change"]]
+    assert same(charts[REOFFENDING_CHARTS["change"]],
+                expected(change_chart({"Scenario": frame}, "reoffending_rate", title=REOFFENDING_CHARTS["change"])))
     open_projection_tab(at, "demand")
     charts = drawn(at)
     for metric in DEMAND_METRICS:
