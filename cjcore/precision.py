@@ -18,9 +18,7 @@ MINUS = "\u2212"
 
 def no_change(value: float | None, decimals: int = 0) -> bool:
     """Whether a change reads as zero when shown with `decimals` decimals (False for a missing value)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return False
-    return round(float(value), decimals) == 0
+    return not missing(value) and round(float(value), decimals) == 0
 
 
 def missing(value) -> bool:
