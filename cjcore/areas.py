@@ -20,8 +20,8 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from cjcore.safe_yaml import load_data_yaml
 from cjcore.vocab import FUNCTION_KEYS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -204,9 +204,8 @@ def get_area(key: str) -> Area:
 
 @cache
 def _report_areas_file() -> Mapping[str, Mapping[str, Any]]:
-    """The report areas file, read once with ``yaml.safe_load`` and checked against the vocabulary."""
-    with REPORT_AREAS_FILE.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+    """The report areas file, read once (a safe loader: `cjcore.safe_yaml`) and checked against the vocabulary."""
+    data = load_data_yaml(REPORT_AREAS_FILE.read_text(encoding="utf-8")) or {}
     for area_key, entry in data.items():
         for p in entry.get("priorities") or []:
             unknown = set(p["functions"]) - set(FUNCTION_KEYS)

@@ -14,10 +14,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cjcore.prices import uplift
+from cjcore.safe_yaml import load_data_yaml
 from cjcore.vocab import COHORT_KEYS, FUNCTION_KEYS
 
 EVIDENCE_FILE = Path(__file__).parent / "data" / "evidence.yaml"
@@ -139,7 +139,7 @@ def check_intervention_ratings(parameters: Mapping[str, Parameter], intervention
 @cache
 def load_register() -> Register:
     """Read and check the register once; it is read-only for the life of the process."""
-    raw = yaml.safe_load(EVIDENCE_FILE.read_text(encoding="utf-8"))
+    raw = load_data_yaml(EVIDENCE_FILE.read_text(encoding="utf-8"))
     params = [Parameter.model_validate(p) for p in raw["parameters"] + raw["intervention_parameters"]]
     by_key = {p.key: p for p in params}
     if len(by_key) != len(params):

@@ -36,6 +36,7 @@ from yaml.composer import ComposerError
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cjcore.safe_yaml import FAST_SAFE_LOADER
 from cjcore.schema import MAX_NAME_CHARS, Scenario
 from cjcore.vocab import FUNCTION_KEYS
 
@@ -283,7 +284,7 @@ _UNREADABLE = {
 }
 
 #: The fast (libyaml) parser for the pre-scan when available; the pure-Python one otherwise.
-_EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_EventLoader = FAST_SAFE_LOADER
 
 
 def _scan_events(text: str) -> None:
