@@ -113,12 +113,35 @@ def band(p10: float, p90: float, fmt=number) -> str:
     return f"{fmt(p10)} to {fmt(p90)}"
 
 
-def value_range(low: float, high: float, unit: str = "") -> str:
-    """A parameter's range as 'low to high' with up to four significant figures and separators ('1,200 to 2,500')."""
+#: The evidence register writes "(0–1)" after the unit of every figure it holds as a share 0–1 ('share (0–1)',
+#: 'chance a year (0–1)'): such figures are shown as percentages, and their unit without the "(0–1)".
+SHARE_UNIT_SUFFIX = " (0–1)"
+#: The unit of a metric (and of an area's own figures) held as a share 0–1 (`cjcore.vocab.METRIC`).
+SHARE_UNIT = "share"
+
+
+def is_share_unit(unit: str) -> bool:
+    """Whether a unit holds its figures as shares 0–1 (shown as percentages)."""
+    return unit == SHARE_UNIT or unit.endswith(SHARE_UNIT_SUFFIX)
+
+
+def register_unit(unit: str) -> str:
+    """A register unit as shown beside `register_figure`'s text ('share (0–1)' reads 'share': the figure says %)."""
+    return unit.removesuffix(SHARE_UNIT_SUFFIX)
+
+
+def register_figure(value: float, unit: str) -> str:
+    """A register figure as people read it: a share 0–1 as a percentage ('60%', '3.5%'), else `significant`."""
+    if is_share_unit(unit) and not _missing(value):
+        return significant(round(100 * value, 10)) + "%"
+    return significant(value)
+
+
+def register_range(low: float, high: float, unit: str) -> str:
+    """A register figure's range in `register_figure`'s form ('10% to 40%', '1,200 to 2,500'), or ''."""
     if _missing(low) or _missing(high):
         return ""
-    text = f"{significant(low)} to {significant(high)}"
-    return f"{text} {unit}".strip() if unit else text
+    return f"{register_figure(low, unit)} to {register_figure(high, unit)}"
 
 
 def significant(value: float, digits: int = 4) -> str:

@@ -119,8 +119,9 @@ def overridden_assumptions(scenario: Scenario) -> str:
     for key, value in sorted(scenario.overrides.items()):
         param = register.parameters.get(key)
         label = param.label if param else key
-        was = f"{fmt.significant(param.model_value)} → " if param else ""
-        parts.append(f"{label} ({was}{fmt.significant(value)})")
+        unit = param.unit if param else ""
+        was = f"{fmt.register_figure(param.model_value, unit)} → " if param else ""
+        parts.append(f"{label} ({was}{fmt.register_figure(value, unit)})")
     return ("Assumptions changed from the evidence register's defaults: " + "; ".join(parts)
             + ". The baseline uses them too; the charts also draw the baseline with default assumptions. "
             "Reset them on the Evidence view.")

@@ -40,16 +40,16 @@ for p in register.parameters.values():
     model_range = p.model_range
     rows.append({
         "Parameter": p.label,
-        USED: fmt.significant(sc.overrides[p.key] if overridden else p.model_value),
-        "Unit": p.unit,
-        RANGE_USED: fmt.value_range(*model_range) if model_range else "",
+        USED: fmt.register_figure(sc.overrides[p.key] if overridden else p.model_value, p.unit),
+        "Unit": fmt.register_unit(p.unit),
+        RANGE_USED: fmt.register_range(*model_range, p.unit) if model_range else "",
         "Status": STATUS_LABELS[p.status],
         "Evidence rating": p.rating.capitalize(),
         "Changed in this scenario": "Yes" if overridden else "",
-        REGISTER_VALUE: fmt.significant(p.value),
+        REGISTER_VALUE: fmt.register_figure(p.value, p.unit),
         PRICE_YEAR: p.price_year.replace("-", "/") if p.price_year else "",
         UPLIFT: f"× {p.factor:.3f}" if p.price_year else "",
-        "Register range": fmt.value_range(p.low, p.high) if p.ranged else "",
+        "Register range": fmt.register_range(p.low, p.high, p.unit) if p.ranged else "",
         "Source": p.source,
         "Reasoning": p.reasoning,
         "Key": p.key,
@@ -79,7 +79,7 @@ if selected and selected[0] < len(shown):
 if st.session_state.get("ev_detail") not in keys:
     st.session_state.pop("ev_detail", None)
 detail_key = st.selectbox("Read in full", keys, key="ev_detail",
-                          format_func=lambda k: f"{register[k].label} ({register[k].unit})")
+                          format_func=lambda k: f"{register[k].label} ({fmt.register_unit(register[k].unit)})")
 detail = table.set_index("Key").loc[detail_key]
 with st.container(border=True):
     st.markdown(f"**{detail.Parameter}** · {detail.Status} · evidence rating: **{detail['Evidence rating']}**")
@@ -103,24 +103,29 @@ show_findings(findings(sc), "evidence")
 # A flex row, not fixed columns: the button keeps its whole word at any size (a 1/8 column cut "Apply" in Presenter
 # mode on a laptop), and the row wraps when the window is too narrow for the three.
 pick = value_col = apply_col = st.container(horizontal=True, wrap=False, vertical_alignment="bottom")
-key = pick.selectbox("Parameter", list(register.parameters), key=state.widget_key("ev_param"),
-                     format_func=lambda k: f"{register[k].label} ({register[k].unit})")
+# Not tied to the scenario's version: applying or resetting an assumption keeps this parameter picked.
+key = pick.selectbox("Parameter", list(register.parameters), key="ev_param",
+                     format_func=lambda k: f"{register[k].label} ({fmt.register_unit(register[k].unit)})")
 param = register[key]
 low, high = param.bounds
+# A share 0–1 is typed as a percentage (60 for 0.6), as every other view shows it; the scenario keeps 0–1.
+scale, typed_unit = (100, " (%)") if fmt.is_share_unit(param.unit) else (1, "")
 default_prices = (f" in {PRICE_BASE_LABEL} ({param.value:g} in {param.price_year.replace('-', '/')} prices); a new "
                   f"value is taken in {PRICE_BASE_LABEL}" if param.price_year else "")
 # The default as it reads (six significant figures): a price-adjusted figure such as 42,705.75346… is shown as
 # 42705.8, and leaving it there keeps the default rather than adding an override of the rounded number.
-shown_default = float(f"{param.model_value:.6g}")
-new_value = value_col.number_input(
-    "New value", min_value=float(low), max_value=float(high),
-    value=float(min(max(sc.overrides.get(key, shown_default), low), high)),
+shown_default = float(f"{param.model_value * scale:.6g}")
+typed = value_col.number_input(
+    f"New value{typed_unit}", min_value=float(low * scale), max_value=float(high * scale),
+    value=float(min(max(sc.overrides[key] * scale if key in sc.overrides else shown_default, low * scale),
+                    high * scale)),
     key=state.widget_key(f"ev_value_{key}"), format="%g", width=NUMBER_WIDTH,
-    help=f"Default {param.model_value:g}{default_prices}; allowed {low:g} to {high:g}. "
-         f"{STATUS_LABELS[param.status]}: {param.source}")
+    help=f"Default {fmt.register_figure(param.model_value, param.unit)}{default_prices}; allowed "
+         f"{fmt.register_range(low, high, param.unit)}. {STATUS_LABELS[param.status]}: {param.source}")
 if apply_col.button("Apply", key="ev_apply", width="content"):
+    new_value = round(typed / scale, 12) if scale != 1 else typed
     overrides = {**sc.overrides, key: new_value}
-    if new_value in (param.model_value, shown_default):
+    if typed == shown_default or new_value == param.model_value:
         overrides.pop(key)
     state.replace(sc.with_changes(overrides=overrides))
     st.rerun()
@@ -129,9 +134,10 @@ if sc.overrides:
     for k, v in sorted(sc.overrides.items()):
         text, reset = st.columns([6, 1], vertical_alignment="center")
         p = register.parameters.get(k)
-        text.markdown(f"- {md(p.label if p else k)}: default {fmt.significant(p.model_value if p else 0)} → "
-                      f"**{fmt.significant(v)}** "
-                      f"{p.unit if p else ''}{f' ({PRICE_BASE_LABEL})' if p and p.price_year else ''}")
+        unit = p.unit if p else ""
+        text.markdown(f"- {md(p.label if p else k)}: default {fmt.register_figure(p.model_value if p else 0, unit)} "
+                      f"→ **{fmt.register_figure(v, unit)}** "
+                      f"{fmt.register_unit(unit)}{f' ({PRICE_BASE_LABEL})' if p and p.price_year else ''}")
         if reset.button("Reset", key=f"ev_reset_{k}", width="stretch"):
             state.replace(sc.with_changes(overrides={o: x for o, x in sc.overrides.items() if o != k}))
             st.rerun()
@@ -185,9 +191,10 @@ if sc.baseline is not None:
     comparison = comparison[comparison.supplied.notna()]
     st.markdown(f"**The model runs on the figures {md(supplied_label(sc.baseline))}.**")
     st.dataframe(pd.DataFrame({
-        "Group": comparison.group_label, "Figure": comparison.label, "Unit": comparison.unit,
-        "Derived": comparison.derived.map(fmt.significant),
-        "Supplied by the user": comparison.supplied.map(fmt.significant),
+        "Group": comparison.group_label, "Figure": comparison.label, "Unit": comparison.unit.map(fmt.register_unit),
+        "Derived": [fmt.register_figure(v, u) for v, u in zip(comparison.derived, comparison.unit, strict=True)],
+        "Supplied by the user": [fmt.register_figure(v, u)
+                                 for v, u in zip(comparison.supplied, comparison.unit, strict=True)],
         "Difference": comparison.relative_change.map(lambda v: fmt.signed(100 * v, 1, "%")),
         "Source": comparison.source,
     }), hide_index=True, width="stretch")

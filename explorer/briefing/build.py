@@ -282,6 +282,11 @@ def _charts(view: RunView) -> Section:
     ))
 
 
+def _register_text(value: float, unit: str) -> str:
+    """A register figure as the Evidence view shows it: a share 0–1 as a percentage, else `_number_text`."""
+    return fmt.register_figure(value, unit) if fmt.is_share_unit(unit) else _number_text(value)
+
+
 def _number_text(value: float) -> str:
     if value == int(value):
         return fmt.number(value)
@@ -320,7 +325,8 @@ def _caveats(scenario: Scenario) -> Section:
         rows = []
         for key, value in sorted(scenario.overrides.items()):
             p = register.parameters[key]
-            rows.append((p.label, f"{_number_text(p.model_value)} → {_number_text(value)}", p.unit))
+            rows.append((p.label, f"{_register_text(p.model_value, p.unit)} → {_register_text(value, p.unit)}",
+                         fmt.register_unit(p.unit)))
         blocks += [Subheading("Parameters this scenario changes from the register's defaults"),
                    Table(("Parameter", "Default → scenario", "Unit"), tuple(rows), numeric=(False, True, False),
                          widths=(3.4, 2.0, 2.4))]
@@ -335,9 +341,9 @@ def _caveats(scenario: Scenario) -> Section:
         rows = []
         for p in params:
             value = parameter_value(p.key, scenario.overrides)
-            text = _number_text(value) + (f" (default {_number_text(p.model_value)})" if p.key in scenario.overrides
-                                          else "")
-            rows.append((p.label, text, p.unit))
+            text = _register_text(value, p.unit) + (f" (default {_register_text(p.model_value, p.unit)})"
+                                                    if p.key in scenario.overrides else "")
+            rows.append((p.label, text, fmt.register_unit(p.unit)))
         blocks += [Subheading(f"Assumptions: {_GROUP_LABELS.get(group, group.replace('_', ' ').capitalize())}"),
                    Table(("Parameter", "Value", "Unit"), tuple(rows), numeric=(False, True, False),
                          widths=(3.6, 1.2, 3.0))]
@@ -350,8 +356,9 @@ def _own_figures(scenario: Scenario) -> list[Block]:
 
     table = baseline_comparison(scenario.area, scenario.baseline)
     table = table[table.supplied.notna()]
-    rows = tuple((f"{r.group_label}: {r.label}", _number_text(float(r.derived)), _number_text(float(r.supplied)),
-                  str(r.unit)) for r in table.itertuples())
+    rows = tuple((f"{r.group_label}: {r.label}", _register_text(float(r.derived), str(r.unit)),
+                  _register_text(float(r.supplied), str(r.unit)), fmt.register_unit(str(r.unit)))
+                 for r in table.itertuples())
     return [Subheading("The area's own figures (supplied by the user)"),
             Paragraph(f"In place of the derived baseline, this scenario uses figures supplied by the user: "
                       f"{scenario.baseline.source}."),  # type: ignore[union-attr]

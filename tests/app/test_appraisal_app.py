@@ -137,7 +137,8 @@ def test_evidence_shows_each_money_parameter_in_its_price_year_and_in_the_price_
         assert float(row["Value in the register"].replace(",", "")) == pytest.approx(p.value, rel=5e-4)
         assert row[f"Uplift to {PRICE_BASE_LABEL}"] == f"× {p.factor:.3f}"
         assert row["Evidence rating"].lower() == p.rating
-    plain = next(p for p in load_register().parameters.values() if not p.price_year)
+    plain = next(p for p in load_register().parameters.values()  # a plain number (shares read as %: see
+                 if not p.price_year and not fmt.is_share_unit(p.unit))  # tests/app/test_evidence_detail.py)
     assert table.loc[plain.label, "Price year"] == ""
     assert float(table.loc[plain.label, used]) == pytest.approx(plain.value)
     assert any("docs/model.md reproduces by hand" in c.value for c in at.caption)
@@ -165,8 +166,13 @@ def test_the_areas_own_figures_can_be_uploaded_shown_beside_the_derived_ones_and
     shown = next(d.value for d in at.dataframe if "Supplied by the user" in d.value.columns)
     expected = baseline_comparison(sc.area, sc.baseline)
     expected = expected[expected.supplied.notna()]
-    assert list(shown["Supplied by the user"]) == [fmt.significant(v) for v in expected.supplied]
-    assert list(shown["Derived"]) == [fmt.significant(v) for v in expected.derived]
+    # figures in their units: counts as numbers, the reoffending rate (a share) as a percentage
+    assert list(shown["Supplied by the user"]) == [fmt.register_figure(v, u)
+                                                   for v, u in zip(expected.supplied, expected.unit, strict=True)]
+    assert list(shown["Derived"]) == [fmt.register_figure(v, u)
+                                      for v, u in zip(expected.derived, expected.unit, strict=True)]
+    rates = shown[shown.Figure == "Proven reoffending rate"]
+    assert len(rates) and all(v.endswith("%") for v in rates["Supplied by the user"]) and set(rates.Unit) == {"share"}
     assert all(s.startswith(SUPPLIED_LABEL) for s in shown.Source)
     next(b for b in at.button if b.key == "ev_own_remove").click().run()
     assert at.session_state["cj_scenario"].baseline is None

@@ -69,3 +69,50 @@ def test_a_price_adjusted_default_reads_rounded_and_applying_it_changes_nothing(
     next(b for b in at.button if b.key == "ev_apply").click().run()
     assert not at.exception
     assert param.key not in at.session_state["cj_scenario"].overrides, "the default kept, not a rounded override"
+
+
+def _share_param():
+    """A register figure held as a share 0–1 whose default is not a round percentage of its range's ends."""
+    register = load_register()
+    return next(p for p in register.parameters.values()
+                if fmt.is_share_unit(p.unit) and 0 < p.model_value < 1 and not p.price_year)
+
+
+def test_shares_and_chances_read_as_percentages_everywhere_on_the_view(make_app):
+    at = _evidence(make_app)
+    register = load_register()
+    table = at.dataframe[0].value.set_index("Parameter")
+    for param in register.parameters.values():
+        row = table.loc[param.label]
+        if fmt.is_share_unit(param.unit):
+            assert row.iloc[0].endswith("%") and "(0–1)" not in row["Unit"], param.key
+            assert float(row.iloc[0].rstrip("%").replace(",", "")) == float(fmt.significant(100 * param.model_value)
+                                                                              .replace(",", "")), param.key
+        else:
+            assert not row.iloc[0].endswith("%"), param.key
+    param = _share_param()
+    next(s for s in at.selectbox if s.label == "Read in full").set_value(param.key).run()
+    assert any(f"**Value used:** {fmt.register_figure(param.model_value, param.unit)} " in m.value
+               for m in at.markdown)
+
+
+def test_a_share_is_typed_as_a_percentage_and_kept_as_a_share(make_app):
+    at = _evidence(make_app)
+    param = _share_param()
+    next(s for s in at.selectbox if s.label == "Parameter").set_value(param.key).run()
+    box = next(n for n in at.number_input if n.label.startswith("New value"))
+    assert box.label == "New value (%)"
+    assert abs(box.value - 100 * param.model_value) < 1e-6
+    assert box.max <= 100 * param.bounds[1] + 1e-9 and box.min >= 100 * param.bounds[0] - 1e-9
+    next(b for b in at.button if b.key == "ev_apply").click().run()
+    assert param.key not in at.session_state["cj_scenario"].overrides, "the default applied changes nothing"
+    typed = round(100 * (param.model_value + param.bounds[1]) / 2, 1)  # between the default and the top
+    next(n for n in at.number_input if n.label == "New value (%)").set_value(typed).run()
+    next(b for b in at.button if b.key == "ev_apply").click().run()
+    assert at.session_state["cj_scenario"].overrides == {param.key: round(typed / 100, 12)}
+    assert any(f"**{fmt.register_figure(typed / 100, param.unit)}**" in m.value and m.value.count("%") >= 2
+               for m in at.markdown), "the changed assumption listed as percentages"
+    at.switch_page("pages/projections.py").run()
+    note = next(i.value for i in at.info if "Assumptions changed" in i.value)
+    assert f"{fmt.register_figure(param.model_value, param.unit)} → {fmt.register_figure(typed / 100, param.unit)}" \
+        in note

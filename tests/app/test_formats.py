@@ -176,7 +176,7 @@ def test_the_format_rules_themselves():
     assert negatives == ("−1,213", "−£14.0m", "−1.5%", "−0.50", "−0.035")
     assert all(fmt.MINUS == "\u2212" and "-" not in text for text in (fmt.points(-0.002), fmt.money_change(-1.26)))
     assert fmt.significant(42705.75) == "42,706" and fmt.significant(0.0351234) == "0.03512"
-    assert fmt.value_range(800.0, 5000.0) == "800 to 5,000"
+    assert fmt.register_range(800.0, 5000.0, "£ per case") == "800 to 5,000"
     assert RAW_FLOAT.search("Offenders in cohort 1,213.4") is None  # one decimal is a choice, not a raw float
     assert RAW_FLOAT.search("419.0394") and SIGNED_ZERO.search("-0.00") and SIGNED_ZERO.search("−£0.0m")
     assert not SIGNED_ZERO.search("-0.05") and not SIGNED_ZERO.search("10.0")
