@@ -72,7 +72,7 @@ def test_a_price_adjusted_default_reads_rounded_and_applying_it_changes_nothing(
 
 
 def _share_param():
-    """A register figure held as a share 0–1 whose default is not a round percentage of its range's ends."""
+    """The first register figure held as a share 0–1, with a default strictly between 0 and 1 and no price year."""
     register = load_register()
     return next(p for p in register.parameters.values()
                 if fmt.is_share_unit(p.unit) and 0 < p.model_value < 1 and not p.price_year)
