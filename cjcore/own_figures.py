@@ -21,6 +21,7 @@ from cjcore.areas import GROUP_KEYS, GroupBaseline, get_area
 from cjcore.evidence import load_register
 from cjcore.prices import PRICE_BASE_LABEL
 from cjcore.schema import UNIT_COST_KEYS, Scenario, SuppliedBaseline
+from cjcore.vocab import SHARE_UNIT
 
 #: How a figure the user brought is labelled wherever it is shown.
 SUPPLIED_LABEL = "supplied by the user"
@@ -37,7 +38,7 @@ GROUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("offenders", "Offenders in the cohort", "people"),
     ("reoffenders", "Reoffenders", "people"),
     ("reoffences", "Proven reoffences", "offences"),
-    ("reoffending_rate", "Proven reoffending rate", "share"),
+    ("reoffending_rate", "Proven reoffending rate", SHARE_UNIT),
     ("reoffences_per_reoffender", "Reoffences per reoffender", "offences per reoffender"),
 )
 COMPARISON_COLUMNS: tuple[str, ...] = (

@@ -108,9 +108,12 @@ class Metric:
     money: bool = False
 
 
+#: The unit of a metric (or an area's own figure) held as a share 0–1, shown as a percentage.
+SHARE_UNIT = "share"
+
 METRICS: tuple[Metric, ...] = (
     Metric("cohort_size", "Offenders in the annual cohort", "people"),
-    Metric("reoffending_rate", "Proven reoffending rate", "share"),
+    Metric("reoffending_rate", "Proven reoffending rate", SHARE_UNIT),
     Metric("reoffenders", "Reoffenders", "people"),
     Metric("reoffences", "Proven reoffences", "offences"),
     Metric("arrests", "Arrests", "arrests a year"),

@@ -84,11 +84,11 @@ def _finish(chart: alt.TopLevelMixin, presenter: bool, height: int | None = None
 def _axis_format(metric: str) -> tuple[str, float]:
     """Axis number format and smallest tick step for a metric's levels (see `explorer.format`)."""
     info = METRIC[metric]
-    return fmt.AXIS_PERCENT if info.unit == "share" else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT
+    return fmt.AXIS_PERCENT if fmt.is_share_unit(info.unit) else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT
 
 
 def _tooltip_format(metric: str) -> str:
-    return ".2%" if METRIC[metric].unit == "share" else ",.1f" if METRIC[metric].money else ",.0f"
+    return ".2%" if fmt.is_share_unit(METRIC[metric].unit) else ",.1f" if METRIC[metric].money else ",.0f"
 
 
 #: The smallest tick step each number format can tell apart (for formats named in `explorer.theme`).
@@ -147,7 +147,7 @@ def trend_chart_of(lines: list[dict], band: list[dict], metric: str, presenter: 
     present = set(data.Series)
     shown = [label for label in SERIES_LABELS.values() if label in present]
     number, tip = _axis_format(metric), _tooltip_format(metric)
-    y_title = "reoffending rate" if info.unit == "share" else info.unit
+    y_title = "reoffending rate" if fmt.is_share_unit(info.unit) else info.unit
     # Colour and dash share one legend (a dash scale with its legend switched off would hide the colour's too),
     # whose symbols are short lines in each series' colour and dash.
     key = alt.Legend(symbolType="stroke", symbolSize=500)
@@ -311,7 +311,7 @@ def change_rows(frame: pd.DataFrame, metric: str) -> list[dict]:
     from cjcore.report import change_by_year
 
     data = change_by_year(frame, metric)
-    scale = 100 if METRIC[metric].unit == "share" else 1
+    scale = 100 if fmt.is_share_unit(METRIC[metric].unit) else 1
     return [{"year": year, "change": _json_number(scale * change)}
             for year, change in zip(data["year"].tolist(), data["change"].tolist(), strict=True)]
 
@@ -330,7 +330,7 @@ def change_chart_of(changes: Mapping[str, list[dict]], metric: str, presenter: b
                     title: str | None = None) -> alt.Chart:
     """`change_chart` from each option's rows (`change_rows`), by option name."""
     info = METRIC[metric]
-    share = info.unit == "share"
+    share = fmt.is_share_unit(info.unit)
     data = pd.DataFrame([{**row, "Option": name} for name, rows in changes.items() for row in rows],
                         columns=["year", "change", "Option"])
     number = (",.2f", 0.01) if share else fmt.AXIS_MONEY if info.money else fmt.AXIS_COUNT

@@ -16,6 +16,7 @@ import math
 from cjcore.precision import MINUS, NO_CHANGE, money_m, no_change, number
 from cjcore.precision import missing as _missing
 from cjcore.precision import with_minus as _minus
+from cjcore.vocab import SHARE_UNIT
 
 __all__ = ["MINUS", "NO_CHANGE", "money_m", "no_change", "number"]
 
@@ -116,8 +117,6 @@ def band(p10: float, p90: float, fmt=number) -> str:
 #: The evidence register writes "(0–1)" after the unit of every figure it holds as a share 0–1 ('share (0–1)',
 #: 'chance a year (0–1)'): such figures are shown as percentages, and their unit without the "(0–1)".
 SHARE_UNIT_SUFFIX = " (0–1)"
-#: The unit of a metric (and of an area's own figures) held as a share 0–1 (`cjcore.vocab.METRIC`).
-SHARE_UNIT = "share"
 
 
 def is_share_unit(unit: str) -> bool:

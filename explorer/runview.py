@@ -133,7 +133,7 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
     Built from plain lists (a row at a time through pandas costs more than the run it describes).
     """
     metrics = [METRIC[m] for m in frame["metric"].tolist()]
-    writers = {m.key: ((lambda v: fmt.percent(v, 2)) if m.unit == "share" else
+    writers = {m.key: ((lambda v: fmt.percent(v, 2)) if fmt.is_share_unit(m.unit) else
                        (lambda v: fmt.money_m(v, 2)) if m.money else fmt.number) for m in set(metrics)}
     cohorts = {c: (COHORT[c].label if c in COHORT else "All offenders") for c in set(frame["cohort"].tolist())}
     out = pd.DataFrame({
@@ -141,7 +141,7 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Group": [cohorts[c] for c in frame["cohort"].tolist()],
         "Measure": [m.label for m in metrics],
         "Series": [SERIES_LABELS.get(s, s) for s in frame["series"].tolist()],
-        "Unit": ["%" if m.unit == "share" else m.unit for m in metrics],
+        "Unit": ["%" if fmt.is_share_unit(m.unit) else m.unit for m in metrics],
     })
     for column, title in (("value", "Central run"), ("p10", "Low (p10)"), ("median", "Median"), ("p90", "High (p90)")):
         out[title] = [writers[m.key](v) for m, v in zip(metrics, frame[column].tolist(), strict=True)]
