@@ -389,7 +389,9 @@ def agency_chart(agencies: pd.DataFrame, presenter: bool = False) -> alt.Chart:
         x=alt.X("sum(£m):Q", title=f"£m over the horizon, {PRICE_BASE_LABEL} (puts in ← 0 → gets back)",
                 axis=_axis(fmt.AXIS_MONEY)),
         y=alt.Y("Agency:N", sort=order, title=None),
-        color=alt.Color("Flow:N", scale=alt.Scale(domain=[p[0] for p in parts], range=colours), title=None),
+        # In Presenter type a 1366 window fits two entries a row (one row cut "Non-cashable savings" off)
+        color=alt.Color("Flow:N", scale=alt.Scale(domain=[p[0] for p in parts], range=colours), title=None,
+                        legend=alt.Legend(columns=2 if presenter else len(parts))),
         tooltip=[alt.Tooltip("Agency:N"), alt.Tooltip("Flow:N"), alt.Tooltip("£m:Q", format=",.2f")],
     )
     net = alt.Chart(agencies.assign(Agency=agencies.label)).mark_tick(color="#000000", thickness=3, size=22).encode(

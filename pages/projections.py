@@ -1,5 +1,6 @@
 """Projections: reoffending and demand against the baseline, money, and what drives the result."""
 
+import pandas as pd
 import streamlit as st
 
 from cjcore.prices import PRICE_BASE_LABEL
@@ -11,6 +12,7 @@ from explorer.briefing_ui import briefing_downloads
 from explorer.charts import agency_chart, change_rows, cohort_chart, drivers_chart, money_chart
 from explorer.runs import DRAWS, findings, run_view
 from explorer.runview import RunView, frame_table, overridden_assumptions
+from explorer.statictable import static_table
 from explorer.theme import PROJECTION_TAB_KEY, PROJECTION_TABS, REOFFENDING_CHART_KEY, REOFFENDING_CHARTS
 from explorer.widgets import (
     headline_metrics,
@@ -92,16 +94,20 @@ def who_pays_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool
                     "the savings the deal transfers from national budgets to the area. Local authorities and the "
                     "NHS show no savings: no unit cost of their demand is in our data set.")
     st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
-    agency_table = view.agencies.drop(columns=["agency"]).rename(columns={
-        "label": "Agency", **{k: f"{MONEY_CATEGORY[k].label} (£m, {PRICE_BASE_LABEL})" for k in MONEY_CATEGORY},
-        "gets_back": f"Gets back (£m, {PRICE_BASE_LABEL})", "net": f"Net (£m, {PRICE_BASE_LABEL})",
-        "return_on_investment": "Return on investment",
-        "payback_year": "Pays back in year"})
-    agency_formats = {c: st.column_config.NumberColumn(format=fmt.TABLE_MONEY)
-                      for c in agency_table.columns[1:-2]}
-    agency_formats["Return on investment"] = st.column_config.NumberColumn(format=fmt.TABLE_RATIO)
-    agency_formats["Pays back in year"] = st.column_config.NumberColumn(format="%d")
-    st.dataframe(agency_table, hide_index=True, width="stretch", column_config=agency_formats)
+    # One static table, every figure written by explorer.format (the minus sign, no raw floats; in Presenter mode its
+    # text grows with the page): st.dataframe's printf formats wrote "-12.1" and "None".
+    agencies = view.agencies
+    money = {f"{MONEY_CATEGORY[k].label} (£m, {PRICE_BASE_LABEL})": k for k in MONEY_CATEGORY}
+    money |= {f"Gets back (£m, {PRICE_BASE_LABEL})": "gets_back", f"Net (£m, {PRICE_BASE_LABEL})": "net"}
+    static_table(pd.DataFrame({
+        "Agency": agencies.label,
+        **{title: agencies[column].map(lambda v: fmt.number(v, 1)) for title, column in money.items()},
+        "Return on investment": agencies.return_on_investment.map(fmt.ratio),
+        "Pays back in year": agencies.payback_year.map(lambda y: "–" if y is None or pd.isna(y) else str(int(y))),
+    }), hide_index=True)
+    st.caption("Totals over the horizon, not discounted (central estimate). Return on investment: net per £1 the "
+               "agency puts in. Pays back in year: the first year its running net reaches 0 and stays there. – where "
+               "it puts nothing in, or does not pay back within the horizon (docs/model.md, net positions).")
 
 
 def money_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:

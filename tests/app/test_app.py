@@ -280,8 +280,11 @@ def test_projections_tell_the_story_and_who_pays(make_app):
     labels = {m.label for m in cards(at)}
     assert {"Chance of net benefit", "Area's net position"} <= labels
     open_projection_tab(at, "who_pays")
-    agencies = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
+    agencies = next(t for t in static_tables(at) if "Agency" in t.columns)
     assert "Victims and society" in set(agencies.Agency)
+    cells = agencies.drop(columns=["Agency"]).to_numpy().ravel()
+    assert all("-" not in c and "None" not in c and "nan" not in c for c in cells), "figures written one way"
+    assert any(c.startswith("−") for c in cells), "the minus sign, as every other view writes it"
     open_projection_tab(at, "demand")
     assert chart_series(at, "Prison places") == {"Baseline (no devolution)", "Scenario"}
 

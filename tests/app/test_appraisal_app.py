@@ -12,6 +12,7 @@ from explorer.runs import DRAWS, SEED
 from tests.app.conftest import open_projection_tab
 from tests.cards import cards
 from tests.security.oracle import shown_text
+from tests.tables import static_tables
 
 FUNDING = "pages/funding_governance.py"
 BIG_BUDGET = 200.0  # far more than the placed functions can use, so some committed money is unused
@@ -113,7 +114,7 @@ def test_money_on_screen_states_the_price_base(make_app):
     open_projection_tab(at, "who_pays")
     charts = _charts(at)
     assert PRICE_BASE_LABEL in charts["Who pays and who gains (black tick: net)"]["layer"][0]["encoding"]["x"]["title"]
-    agency_table = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
+    agency_table = next(t for t in static_tables(at) if "Agency" in t.columns)
     money_columns = [c for c in agency_table.columns if "£m" in c]
     assert money_columns and all(PRICE_BASE_LABEL in c for c in money_columns)
     at.switch_page(FUNDING).run()
