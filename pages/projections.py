@@ -103,7 +103,7 @@ def who_pays_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool
         "Agency": agencies.label,
         **{title: agencies[column].map(lambda v: fmt.number(v, 1)) for title, column in money.items()},
         "Return on investment": agencies.return_on_investment.map(fmt.ratio),
-        "Pays back in year": agencies.payback_year.map(lambda y: "–" if y is None or pd.isna(y) else str(int(y))),
+        "Pays back in year": agencies.payback_year.map(fmt.number),  # "–" when it does not
     }), hide_index=True)
     st.caption("Totals over the horizon, not discounted (central estimate). Return on investment: net per £1 the "
                "agency puts in. Pays back in year: the first year its running net reaches 0 and stays there. – where "
