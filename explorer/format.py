@@ -73,9 +73,13 @@ def chance(share: float) -> str:
     return percent(share, 0)
 
 
+#: Percentage points after a figure, joined by a no-break space: "−0.20 pp" never breaks between figure and unit.
+POINTS = "\u00a0pp"
+
+
 def points(share_change: float, decimals: int = 2) -> str:
     """A change of a rate held as a share, in percentage points ('-0.20 pp'), or 'no change'."""
-    return "–" if _missing(share_change) else signed(100 * share_change, decimals, " pp")
+    return "–" if _missing(share_change) else signed(100 * share_change, decimals, POINTS)
 
 
 def ratio(value: float) -> str:
@@ -167,9 +171,9 @@ def headline(unit: str, value: float, difference: bool = False) -> str:
     if unit.startswith("£m"):
         return money_change(value) if difference else money_m(value)
     if unit == "share of uncertainty draws":
-        return signed(100 * value, 0, " pp") if difference else chance(value)
+        return signed(100 * value, 0, POINTS) if difference else chance(value)
     if unit == "percentage points":
-        return signed(value, 2, " pp")
+        return signed(value, 2, POINTS)
     if unit.startswith("£ of benefit"):
         return signed(value, 2) if difference else ratio(value)
     decimals = headline_decimals(unit)

@@ -161,8 +161,8 @@ body:has([data-testid="stSidebar"] input[aria-expanded="true"]) [data-testid="st
 table.""" + TABLE_CLASS + """ { width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.4; }
 table.""" + TABLE_CLASS + """ th, table.""" + TABLE_CLASS + """ td {
   border: 1px solid #d5dbe3; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-table.""" + TABLE_CLASS + """ th, .st-key-""" + HISTORY_KEY + """ table.""" + TABLE_CLASS + """ td {
-  overflow-wrap: anywhere; }
+table.""" + TABLE_CLASS + """ th { overflow-wrap: break-word; }
+.st-key-""" + HISTORY_KEY + """ table.""" + TABLE_CLASS + """ td { overflow-wrap: anywhere; }
 table.""" + TABLE_CLASS + """ thead th { background: #f0f3f7; font-weight: 600; }
 table.""" + TABLE_CLASS + """ tbody th { font-weight: 600; }
 """ + _CARD_CSS
@@ -205,6 +205,8 @@ button[role="tab"] p { font-size: 1.2rem; }
 [data-testid="stRadio"] label p, [data-testid="stCheckbox"] label p, [data-testid="stToggle"] label p {
   font-size: 1.25rem; }
 [data-testid="stMain"] table.""" + TABLE_CLASS + """ { font-size: 1.15rem; }
+[data-testid="stMain"] table.""" + TABLE_CLASS + """ th, [data-testid="stMain"] table.""" + TABLE_CLASS + """ td {
+  padding: 0.3rem 0.35rem; }
 [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] [data-testid="stDataFrame"]) {
   zoom: """ + str(DATAFRAME_ZOOM) + """; width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important;
   max-width: calc(100% / """ + str(DATAFRAME_ZOOM) + """) !important; }

@@ -79,7 +79,7 @@ def points(v: float | None, signed: bool = True) -> str:
     """A difference of two rates in percentage points ('pp'), signed unless it is a distance."""
     if v is None:
         return "–"
-    return fmt.signed(100 * v, 2, " pp") if signed else f"{100 * v:.2f} pp"
+    return fmt.signed(100 * v, 2, fmt.POINTS) if signed else f"{100 * v:.2f}{fmt.POINTS}"
 
 
 def change(before: float | None, after: float | None) -> str:

@@ -95,19 +95,20 @@ def who_pays_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool
                     "NHS show no savings: no unit cost of their demand is in our data set.")
     st.altair_chart(agency_chart(view.agencies, presenter), width="stretch")
     # One static table, every figure written by explorer.format (the minus sign, no raw floats; in Presenter mode its
-    # text grows with the page): st.dataframe's printf formats wrote "-12.1" and "None".
+    # text grows with the page): st.dataframe's printf formats wrote "-12.1" and "None". The unit is said once, above
+    # it: in every header it made them five lines tall and broke "investment" in two at 1366.
     agencies = view.agencies
-    money = {f"{MONEY_CATEGORY[k].label} (£m, {PRICE_BASE_LABEL})": k for k in MONEY_CATEGORY}
-    money |= {f"Gets back (£m, {PRICE_BASE_LABEL})": "gets_back", f"Net (£m, {PRICE_BASE_LABEL})": "net"}
+    money = {MONEY_CATEGORY[k].label: k for k in MONEY_CATEGORY} | {"Gets back": "gets_back", "Net": "net"}
+    st.caption(f"Money in £m, {PRICE_BASE_LABEL}: totals over the horizon, not discounted (central estimate).")
     static_table(pd.DataFrame({
         "Agency": agencies.label,
         **{title: agencies[column].map(lambda v: fmt.number(v, 1)) for title, column in money.items()},
         "Return on investment": agencies.return_on_investment.map(fmt.ratio),
         "Pays back in year": agencies.payback_year.map(fmt.number),  # "–" when it does not
     }), hide_index=True)
-    st.caption("Totals over the horizon, not discounted (central estimate). Return on investment: net per £1 the "
-               "agency puts in. Pays back in year: the first year its running net reaches 0 and stays there. – where "
-               "it puts nothing in, or does not pay back within the horizon (docs/model.md, net positions).")
+    st.caption("Return on investment: net per £1 the agency puts in. Pays back in year: the first year its running net "
+               "reaches 0 and stays there. – where it puts nothing in, or does not pay back within the horizon "
+               "(docs/model.md, net positions).")
 
 
 def money_tab(sc: Scenario, view: RunView, presenter: bool, uncertainty: bool) -> None:

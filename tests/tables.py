@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from explorer.statictable import SOFT_HYPHEN
 from explorer.theme import TABLE_CLASS
 
 #: The only markup a static table may hold, with the attributes each tag may carry.
@@ -43,7 +44,7 @@ class _Cells(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
-            self._cell[2] += data
+            self._cell[2] += data.replace(SOFT_HYPHEN, "")  # invisible unless a line breaks there
         elif data.strip():
             self.unexpected.append(data)
 

@@ -150,7 +150,7 @@ def _funding_governance(scenario: Scenario) -> Section:
 def _count_formatters(metric: str) -> tuple[Callable[[float], str], Callable[[float], str], str]:
     """Formatters for a level and its change (as on screen), and the unit written after counts."""
     if metric == "reoffending_rate":
-        return (lambda v: fmt.percent(v, 2)), (lambda d: fmt.signed(100 * d, 2, " pp")), ""
+        return (lambda v: fmt.percent(v, 2)), fmt.points, ""
     decimals = 1 if metric in ("prison_places", "probation_caseload") else 0
     return fmt.number, (lambda d: fmt.signed(d, decimals)), _LEVEL_UNITS.get(metric, "")
 

@@ -115,8 +115,9 @@ def test_money_on_screen_states_the_price_base(make_app):
     charts = _charts(at)
     assert PRICE_BASE_LABEL in charts["Who pays and who gains (black tick: net)"]["layer"][0]["encoding"]["x"]["title"]
     agency_table = next(t for t in static_tables(at) if "Agency" in t.columns)
-    money_columns = [c for c in agency_table.columns if "£m" in c]
-    assert money_columns and all(PRICE_BASE_LABEL in c for c in money_columns)
+    assert {"Puts in", "Gets back", "Net"} <= set(agency_table.columns)
+    assert not [c for c in agency_table.columns if "£m" in c], "the unit is said once, not in every header"
+    assert any(c.value.startswith(f"Money in £m, {PRICE_BASE_LABEL}") for c in at.caption), "said above the table"
     at.switch_page(FUNDING).run()
     assert PRICE_BASE_LABEL in at.number_input[0].label
 

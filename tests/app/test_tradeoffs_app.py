@@ -213,11 +213,11 @@ def test_compare_measures_the_postcode_lottery(make_app):
     assert rows.at[national, "Today's arrangements"] == fmt.percent(lottery.national("before"), 2)
     assert rows.at[national, f"If only {name} devolves"] == fmt.percent(lottery.national("after"), 2)
     gap = rows.at[f"{name} against England and Wales (+ above, − below)", f"If only {name} devolves"]
-    assert gap == fmt.signed(100 * lottery.gap_national("after"), 2, " pp")
+    assert gap == fmt.signed(100 * lottery.gap_national("after"), 2, fmt.POINTS)
     spread = "Gap between the highest and lowest area"
-    assert rows.at[spread, "Today's arrangements"] == f"{100 * lottery.spread('before'):.2f} pp"
+    assert rows.at[spread, "Today's arrangements"] == f"{100 * lottery.spread('before'):.2f}{fmt.POINTS}"
     std = "Spread across the 43 areas (standard deviation, weighted by cohort)"
-    assert rows.at[std, f"If only {name} devolves"] == f"{100 * lottery.std('after'):.2f} pp"
+    assert rows.at[std, f"If only {name} devolves"] == f"{100 * lottery.std('after'):.2f}{fmt.POINTS}"
     for sentence in postcode_sentences(lottery, sc.horizon_years):
         assert any(sentence in m.value for m in at.markdown)
     data = chart_data(at, "Reoffending rate in each of the 43 areas", "Rate")

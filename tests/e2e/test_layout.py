@@ -12,7 +12,8 @@ and measured in the page once every visible chart is drawn:
   under the box;
 - in Presenter mode, an st.dataframe drawn at the normal size (its canvas text must grow like the rest), and in any
   mode one that reaches past the main column;
-- a static table (explorer.statictable) whose text is much smaller than the page's paragraphs.
+- a static table (explorer.statictable) whose text is much smaller than the page's paragraphs, or whose header
+  breaks a word in two ("investm / ent").
 
 Two more checks read the first screen and the history: on Spectrum the stage controls, every headline card and the
 top of the chart are on the first screen at 1920×1080 in Presenter mode (the controls and cards at 1366×768), and
@@ -150,6 +151,32 @@ _STATIC_TABLES_JS = """(selector) => {
 }"""
 #: A static table's text may be this much smaller than the paragraphs around it, no less (0.9 at both sizes).
 STATIC_TABLE_TEXT = 0.85
+# Words of a static table's headers that the browser split across two lines ("investm / ent"): each word (between
+# spaces, hyphens and soft hyphens, where a break is fine) is split when its first and last letters sit on different
+# lines. (A range that starts just after a soft hyphen where the line broke also holds the hyphen drawn at the end of
+# the line before, so each letter's line is that of its last box.)
+_SPLIT_HEADER_WORDS_JS = """(selector) => {
+  const line = (node, at) => {
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    const boxes = [...range.getClientRects()];
+    return boxes.length ? Math.round(boxes[boxes.length - 1].top) : null;
+  };
+  const split = [];
+  for (const th of document.querySelectorAll(selector + ' th')) {
+    if (!th.checkVisibility()) continue;
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-\u00ad\u2010\u2013\u2014\\/]+/g)) {
+        if (line(node, m.index) !== line(node, m.index + m[0].length - 1)) {
+          split.push(m[0] + ' in ' + JSON.stringify(th.innerText));
+        }
+      }
+    }
+  }
+  return split;
+}"""
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -195,6 +222,8 @@ def _measure(page: Page, view: str, presenter: bool) -> list[str]:
         if table["cell"] < STATIC_TABLE_TEXT * table["text"]:
             problems.append(f"{view}: static table text {table['cell']}px beside {table['text']}px paragraphs "
                             f"({table['head'][:40]!r}…)")
+    for word in page.evaluate(_SPLIT_HEADER_WORDS_JS, TABLE):
+        problems.append(f"{view}: a table header breaks a word in two: {word}")
     for text in page.evaluate(_CUT_LABELS_JS, METRIC_LABEL):
         problems.append(f"{view}: card label cut short: {text!r}")
     for text in page.evaluate(_CUT_VALUES_JS, [METRIC, f"{METRIC_VALUE}, {METRIC_LABEL}"]):
