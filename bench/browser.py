@@ -655,22 +655,6 @@ def bench_views(browser: Browser, runs: int, options: list[str]) -> dict:
     return {"runs": runs, "times": times, "load": Path("/proc/loadavg").read_text().split()[:3]}
 
 
-#: A fixed piece of pure-Python work, timed before and after the slow moments: on this shared machine the CPU's own
-#: speed swings by half (0.66–1.0 s for the same loop at load 0), and every moment moves with it.
-CPU_CHECK_STEPS = 5_000_000
-
-
-def cpu_check_seconds(repeats: int = 3) -> float:
-    """The quickest of `repeats` runs of a fixed loop (CPU_CHECK_STEPS multiply-adds) in this process."""
-    best = float("inf")
-    for _ in range(repeats):
-        started, total = time.perf_counter(), 0
-        for i in range(CPU_CHECK_STEPS):
-            total += i * 3
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def views_section(info: dict, views: dict, load_before: list[str]) -> str:
     """A dated block for bench/RESULTS.md (appended: before/after pairs stay side by side)."""
     rows = ["| moment | median | worst | click → last run done | server CPU | browser CPU | target | verdict |",
@@ -693,9 +677,7 @@ def views_section(info: dict, views: dict, load_before: list[str]) -> str:
             "is read from the page's own clock (the rest is the browser drawing); server CPU is the streamlit "
             "process's user + system time over the moment, browser CPU that of every Chromium process (Chrome's "
             "SystemInfo.getProcessInfo): CPU times, which other work on the machine hardly inflates, unlike the "
-            "times; the last three columns are medians. CPU speed check (a fixed loop of "
-            f"{CPU_CHECK_STEPS:,} multiply-adds in Python, quickest of 3): {views['cpu_check'][0]:.2f} s before, "
-            f"{views['cpu_check'][1]:.2f} s after; 0.66 s is the quickest this machine has run it."
+            "times; the last three columns are medians."
             "\n\n" + "\n".join(rows))
 
 
@@ -817,9 +799,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = launch_browser(playwright)
             try:
                 print(f"(d) slow moments, {args.view_runs} runs", flush=True)
-                before = cpu_check_seconds()
                 views = bench_views(browser, args.view_runs, args.streamlit_option)
-                views["cpu_check"] = (before, cpu_check_seconds())
             finally:
                 browser.close()
         text = views_section(machine(), views, load_before)
