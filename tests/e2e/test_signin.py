@@ -6,14 +6,20 @@ each person is a browser context of their own (their own cookies), as two laptop
 
 from __future__ import annotations
 
+import random
 import re
+import string
 import uuid
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from cjcore.evidence import load_register
+from cjcore.scenario_io import load_builtin
+from explorer.resume import MAX_CHARS, RETURN_KEY, SAFE_TARGET_JS
+from explorer.urlstate import MAX_PARAM_CHARS, encode
 from tests.e2e.conftest import AppServer, PageGuard, serve
 from tests.e2e.helpers import SIDEBAR, go_to, open_app, press_on_slider, stage_slider, wait_idle
 from tests.e2e.oidc import ALICE, BOB, answer_provider_assets, run_provider, sign_in, sign_out, write_secrets
@@ -64,11 +70,57 @@ def test_sign_in_keeps_the_view_shows_the_name_and_sign_out_ends_it(person_page:
     wait_idle(page)
     sign_in(page, ALICE)  # the sign-in lands on the start page, which sends the browser back to the edited view
     assert stage_slider(page, "Substance misuse").get_attribute("aria-valuetext") == moved_to
-    assert "cj_return=" not in page.evaluate("document.cookie"), "the remembered view is used once"
+    assert page.evaluate(f"sessionStorage.getItem({RETURN_KEY!r})") is None, "the remembered view is used once"
     expect(sidebar).not_to_contain_text("without signing in")
     expect(sidebar.get_by_role("button", name="Sign in")).to_have_count(0)
     sign_out(page)
     expect(sidebar).not_to_contain_text("Signed in as")
+
+
+def long_view() -> tuple[dict[str, str], str]:
+    """A share link as long as the app writes one: text that packs badly in the notes and the description, and
+    overridden assumptions up to what a link may carry. Returns its parameters and the note."""
+    rng = random.Random(15)
+    text = lambda n: "".join(rng.choice(string.ascii_letters + string.digits + " .,;:!?()-'") for _ in range(n))  # noqa: E731
+    origin = load_builtin("greater-manchester")
+    note = text(1100)
+    scenario = origin.with_changes(description=text(1100), notes=[{"topic": "overall", "text": note}])
+    overrides: dict[str, float] = {}
+    for key, parameter in load_register().parameters.items():
+        more = {**overrides, key: parameter.value}
+        if len(encode(scenario.with_changes(overrides=more), "greater-manchester", origin)["o"]) > MAX_PARAM_CHARS:
+            break
+        overrides = more
+    params = encode(scenario.with_changes(overrides=overrides), "greater-manchester", origin)
+    assert {"n", "d", "o"} <= set(params), "notes, description and assumptions all travel in the link"
+    return params, note
+
+
+def test_a_view_with_a_long_link_comes_back_after_sign_in(person_page: Callable[[], Page]) -> None:
+    """A browser drops a cookie over 4 KB without a word: the view is kept in the tab's session storage instead."""
+    params, note = long_view()
+    page = person_page()
+    open_app(page, "/?" + urlencode(params))
+    assert page.evaluate("encodeURIComponent(location.pathname + location.search).length") > 4096, \
+        "longer than a cookie can hold"
+    sign_in(page, ALICE)  # waits until the browser is back at the same address
+    expect(page.get_by_label("Overall decisions")).to_have_value(note)
+
+
+@pytest.mark.parametrize("raw, kept", [
+    ("/projections?s=london&p=000000300", "/projections?s=london&p=000000300"),
+    ("/?s=greater-manchester", "/?s=greater-manchester"),
+    ("/", "/"),
+    ("/?n=</script><script>alert(1)</script>", "/?n=%3C/script%3E%3Cscript%3Ealert(1)%3C/script%3E"),
+    ("https://evil.example/", None), ("//evil.example/x", None), ("/\\evil.example/x", None),
+    ("javascript:alert(1)", None), ("/a/b", None), ("/x\\y", None), ("", None), (None, None), (42, None),
+    ("/" + "a" * MAX_CHARS, None),
+])
+def test_the_remembered_view_can_only_send_the_browser_to_a_page_of_this_app(
+        person_page: Callable[[], Page], raw: object, kept: str | None) -> None:
+    page = person_page()
+    open_app(page, "/")
+    assert page.evaluate(f"({SAFE_TARGET_JS})", raw) == kept
 
 
 def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_page: Callable[[], Page]) -> None:
