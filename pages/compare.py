@@ -77,9 +77,9 @@ def rate(v: float | None) -> str:
 
 def points(v: float | None, signed: bool = True) -> str:
     """A difference of two rates in percentage points ('pp'), signed unless it is a distance."""
-    if v is None:
-        return "–"
-    return fmt.signed(100 * v, 2, fmt.POINTS) if signed else f"{100 * v:.2f}{fmt.POINTS}"
+    if not signed:
+        return "–" if v is None else f"{100 * v:.2f}{fmt.POINTS}"
+    return fmt.points(v)
 
 
 def change(before: float | None, after: float | None) -> str:
