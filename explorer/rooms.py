@@ -166,7 +166,7 @@ def draw(viewer: Viewer) -> None:
         st.selectbox("Save new scenarios for", list(options), format_func=options.get, key=key,
                      on_change=_on_target, args=(key,),
                      help="Only me: a scenario you save is private. A room: everyone who joined the room sees it.")
-    with st.expander("Workshop rooms", expanded=bool(invite)):
+    with st.expander("Workshop rooms", expanded=bool(invite), key="cj_rooms_box"):
         if active:
             room = next(room for room in rooms if room.code == active)
             st.markdown(f"**{account.md_text(room.name)}** — code **{room.code}**. Join link:")

@@ -73,7 +73,7 @@ def library() -> None:
                 state.load(key, loaded)
                 st.rerun()
             if loaded.description and not state.presenter():
-                with st.expander("About this scenario"):
+                with st.expander("About this scenario", key=f"about_{key}"):
                     st.text(loaded.description)
     store, viewer = storage.store(), storage.viewer()
     on_screen = state.saved_origin()

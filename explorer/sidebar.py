@@ -167,7 +167,7 @@ def finish(slot: st.delta_generator.DeltaGenerator, url_path: str, params: dict[
             state.reset_policy()
             st.rerun()
         if changes:
-            with st.expander(f"What changed since loading ({len(changes)})"):
+            with st.expander(f"What changed since loading ({len(changes)})", key="cj_changes_box"):
                 st.markdown("\n".join(f"- {md(c, 200)}" for c in changes))
         st.markdown("**Share link** — opens this exact view")
         # One line that scrolls sideways, with Streamlit's copy button: the whole link is copied, none of it shown

@@ -159,7 +159,7 @@ def notes_editor() -> None:
                  placeholder="What did the room agree? Who does what next? Any dissent?")
     for function, term in FUNCTION.items():
         current = note_text(function)
-        with st.expander(f"{term.label}{' — has notes' if current else ''}"):
+        with st.expander(f"{term.label}{' — has notes' if current else ''}", key=f"notes_box_{function}"):
             key = state.widget_key(f"note_{function}")
             st.text_area(f"Notes on {term.label.lower()}", current, max_chars=MAX_NOTE_CHARS, height=100, key=key,
                          on_change=_on_note_change, args=(function, key))

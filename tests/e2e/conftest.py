@@ -65,6 +65,19 @@ def _log_tail(log_path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed browser test quotes the log of every app server it used: a store error or a dropped websocket
+    is then in the CI output, not only in a temporary folder that is gone."""
+    report = yield
+    if report.failed and call.when == "call":
+        for name, value in getattr(item, "funcargs", {}).items():
+            # By its log, not isinstance: a test module that imports this file gets a second copy of AppServer.
+            if isinstance(getattr(value, "log_path", None), Path):
+                report.sections.append((f"server log ({name})", _log_tail(value.log_path)))
+    return report
+
+
 def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:

@@ -47,6 +47,18 @@ def open_app(page: Page, path: str = "/", timeout: float = TIMEOUT_MS) -> None:
     wait_idle(page, timeout)
 
 
+def enter_text(box: Locator, text: str) -> None:
+    """Type `text` into a text box and press Enter, then wait for the run that Enter starts to finish.
+
+    A click straight after `fill` sends the typed value (on blur) and the click in the same instant, while the
+    page may still be redrawing; committing first means the click lands on a settled page. The tests of rooms
+    and saving are about rooms and saving, not about that moment.
+    """
+    box.fill(text)
+    box.press("Enter")
+    wait_idle(box.page)
+
+
 def selectbox(page: Page, label: str | None = None) -> Locator:
     """Return the combobox of the select box with this label (or of the only one)."""
     box = page.locator(SELECTBOX)
@@ -64,6 +76,7 @@ DATAFRAME = '[data-testid="stDataFrame"]'
 TABLE = f'.stHtml:has(> table.{TABLE_CLASS})'  # a static table (explorer.statictable): its cells wrap
 FILE_INPUT = '[data-testid="stFileUploader"] input[type="file"]'
 SIDEBAR = '[data-testid="stSidebar"]'
+MAIN = '[data-testid="stMain"]'
 HEADER = '[data-testid="stHeader"]'
 REOFFENCES = "Reoffences"
 

@@ -18,11 +18,10 @@ from cjcore.scenario_io import load_builtin
 from cjcore.store import LOCAL, ScenarioStore, open_store
 from cjcore.store import default_url as store_url
 from tests.e2e.conftest import AppServer, PageGuard, serve
-from tests.e2e.helpers import EXCEPTION, open_app, wait_idle
+from tests.e2e.helpers import EXCEPTION, MAIN, enter_text, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
-MAIN = '[data-testid="stMain"]'
 HORIZONS = (3, 8)
 
 
@@ -100,10 +99,7 @@ def test_two_new_scenarios_with_one_title_at_the_same_moment_stay_two(two_browse
                                                                        store: ScenarioStore) -> None:
     for page, years in zip(two_browsers, HORIZONS, strict=True):
         open_app(page, f"/scenarios?s=london&h={years}")
-        box = page.locator(MAIN).get_by_label("Save as", exact=True)
-        box.fill("Team plan")
-        box.press("Enter")
-        wait_idle(page)
+        enter_text(page.locator(MAIN).get_by_label("Save as", exact=True), "Team plan")
     click_together(two_browsers, "Save as new scenario")
     for page in two_browsers:
         expect(page.get_by_text("Saved as a new scenario (version 1).")).to_be_visible()

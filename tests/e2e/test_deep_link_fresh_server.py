@@ -13,9 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import PageGuard, serve
-from tests.e2e.helpers import EXCEPTION, SIDEBAR, open_app
-
-MAIN = '[data-testid="stMain"]'
+from tests.e2e.helpers import EXCEPTION, MAIN, SIDEBAR, open_app
 
 pytestmark = pytest.mark.e2e
 

@@ -36,6 +36,7 @@ from tests.e2e.helpers import (
     SIDEBAR,
     SLIDER,
     TABLE,
+    enter_text,
     open_app,
     wait_charts_painted,
     wait_idle,
@@ -279,10 +280,7 @@ def test_history_fits_a_laptop_and_the_loaded_button_reads_whole(fresh_app_page)
     open_app(page, f"/scenarios?s={ORIGIN}")
     wait_idle(page)
     title = "Greater Manchester — youth justice and women first, with a long name a room must read in full"
-    box = page.get_by_label("Save as", exact=True)
-    box.fill(title)
-    box.press("Enter")
-    wait_idle(page)
+    enter_text(page.get_by_label("Save as", exact=True), title)
     page.get_by_role("button", name="Save as new scenario").click()
     expect(page.get_by_text("Saved as a new scenario")).to_be_visible()
     wait_idle(page)

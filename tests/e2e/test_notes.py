@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from cjcore.scenario_io import parse_scenario
 from explorer.urlstate import decode
-from tests.e2e.helpers import NAV_LINK, download, go_to, open_app
+from tests.e2e.helpers import NAV_LINK, download, go_to, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +61,18 @@ def test_notes_survive_clicking_another_page_straight_away(app_page: Page) -> No
     saved = parse_scenario(data.decode("utf-8"), source="download.yaml")
     assert {n.topic: n.text for n in saved.notes} == notes
     assert yaml.safe_load(data)["notes"]
+
+
+def test_a_notes_box_stays_open_when_its_first_note_is_kept(app_page: Page) -> None:
+    """The expander's label gains "— has notes" with the first note: the box must not fold away under the cursor."""
+    page = app_page
+    open_app(page, "/?s=greater-manchester")
+    page.locator("summary").filter(has=page.get_by_text("Youth justice", exact=True)).click()
+    youth = page.get_by_label("Notes on youth justice")
+    youth.fill(YOUTH_NOTE)
+    youth.press("Control+Enter")  # kept: the page reruns with the new label
+    expect(page.locator("summary").filter(has_text="Youth justice — has notes")).to_be_visible()
+    wait_idle(page)
+    expect(youth).to_be_visible()
+    youth.press_sequentially(" and a second line")  # the room's note-taker goes on typing in the same box
+    expect(youth).to_have_value(f"{YOUTH_NOTE} and a second line")

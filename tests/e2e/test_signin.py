@@ -21,7 +21,7 @@ from cjcore.scenario_io import load_builtin
 from explorer.resume import MAX_CHARS, RETURN_KEY, SAFE_TARGET_JS
 from explorer.urlstate import MAX_PARAM_CHARS, encode
 from tests.e2e.conftest import AppServer, PageGuard, serve
-from tests.e2e.helpers import SIDEBAR, go_to, open_app, press_on_slider, stage_slider, wait_idle
+from tests.e2e.helpers import MAIN, SIDEBAR, enter_text, go_to, open_app, press_on_slider, stage_slider, wait_idle
 from tests.e2e.oidc import ALICE, BOB, answer_provider_assets, run_provider, sign_in, sign_out, write_secrets
 
 pytestmark = pytest.mark.e2e
@@ -133,7 +133,7 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
     sign_in(alice, ALICE)
     sidebar = alice.locator(SIDEBAR)
     sidebar.get_by_text("Workshop rooms", exact=True).click()
-    sidebar.get_by_role("textbox", name="New room's name").fill("Leeds workshop")
+    enter_text(sidebar.get_by_role("textbox", name="New room's name"), "Leeds workshop")
     sidebar.get_by_role("button", name="Open a room").click()
     message = sidebar.get_by_text(re.compile(r"its code [A-Z0-9]{8}"))
     expect(message).to_be_visible()
@@ -153,17 +153,13 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
     bob.wait_for_function("() => !document.cookie.includes('cj_room_invite=')")  # the invitation is spent
 
 
-MAIN = '[data-testid="stMain"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
 
 
 def save_as_new(page: Page, title: str) -> str:
     """Save the scenario on screen under `title` from the Scenarios view; return the origin key it got."""
     go_to(page, "Scenarios", "Scenarios")
-    name = page.locator(MAIN).get_by_role("textbox", name="Save as", exact=True)
-    name.fill(title)
-    name.press("Enter")
-    wait_idle(page)
+    enter_text(page.locator(MAIN).get_by_role("textbox", name="Save as", exact=True), title)
     page.locator(MAIN).get_by_role("button", name="Save as new scenario").click()
     expect(page.locator(MAIN)).to_contain_text("Saved as a new scenario (version 1).")
     wait_idle(page)
@@ -180,6 +176,9 @@ def combobox(page: Page, label: str) -> Locator:
 def scenario_choices(page: Page) -> list[str]:
     """The labels the sidebar's Scenario box offers (its list opened, read, and closed again)."""
     box = combobox(page, "Scenario")
+    # Centred first: clicked at the sidebar's bottom edge (an open rooms box puts it there at 768 px), the list
+    # opens below the screen and the scroll that follows closes it again. A person scrolls to a box before using it.
+    box.scroll_into_view_if_needed()
     box.click()
     options = page.get_by_role("option")
     expect(options.first).to_be_visible()
@@ -197,7 +196,7 @@ def library_text(page: Page) -> str:
 def open_room(page: Page, name: str) -> str:
     sidebar = page.locator(SIDEBAR)
     sidebar.get_by_text("Workshop rooms", exact=True).click()
-    sidebar.get_by_role("textbox", name="New room's name").fill(name)
+    enter_text(sidebar.get_by_role("textbox", name="New room's name"), name)
     sidebar.get_by_role("button", name="Open a room").click()
     message = sidebar.get_by_text(re.compile(r"its code [A-Z0-9]{8}"))
     expect(message).to_be_visible()
@@ -241,7 +240,7 @@ def test_a_private_scenario_stays_private_and_a_room_shares_on_purpose(person_pa
     code = open_room(alice, "Isolation workshop")
     bob_sidebar = bob.locator(SIDEBAR)
     bob_sidebar.get_by_text("Workshop rooms", exact=True).click()
-    bob_sidebar.get_by_role("textbox", name="Room code").fill(code.lower())
+    enter_text(bob_sidebar.get_by_role("textbox", name="Room code"), code.lower())
     bob_sidebar.get_by_role("button", name="Join", exact=True).click()
     expect(bob_sidebar).to_contain_text("You joined Isolation workshop")
     wait_idle(bob)
