@@ -166,7 +166,9 @@ def draw(viewer: Viewer) -> None:
         st.selectbox("Save new scenarios for", list(options), format_func=options.get, key=key,
                      on_change=_on_target, args=(key,),
                      help="Only me: a scenario you save is private. A room: everyone who joined the room sees it.")
-    with st.expander("Workshop rooms", expanded=bool(invite), key="cj_rooms_box"):
+    # Folded until opened: an invitation has its own Join button above, and an open box would push the scenario
+    # controls off a laptop's first screen for everyone who joins by link (the box keeps its state by its key).
+    with st.expander("Workshop rooms", key="cj_rooms_box"):
         if active:
             room = next(room for room in rooms if room.code == active)
             st.markdown(f"**{account.md_text(room.name)}** — code **{room.code}**. Join link:")

@@ -150,6 +150,10 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
     bob_sidebar.get_by_role("button", name="Join room").click()
     expect(bob_sidebar).to_contain_text("You joined Leeds workshop")
     wait_idle(bob)
+    expect(combobox(bob, "Save new scenarios for")).to_have_value(f"Room: Leeds workshop ({code})")
+    # The rooms box stays folded, so the scenario controls are still on a laptop's first screen.
+    expect(bob_sidebar.get_by_role("textbox", name="Room code")).not_to_be_visible()
+    expect(combobox(bob, "Scenario")).to_be_in_viewport()
     bob.wait_for_function("() => !document.cookie.includes('cj_room_invite=')")  # the invitation is spent
 
 
