@@ -1,19 +1,24 @@
 """Come back to the view you were on after signing in.
 
-Streamlit's sign-in callback always lands on the start page (`/`), without the link that held the view, so a
-visitor who edits a scenario and then signs in to save it would lose the edits. While someone is signed out,
-a small script remembers the address bar (which is always the view's share link) in the tab's session storage
-when the page is left; on the first run after signing in, the start page sends the browser back to that address
-once. Session storage, not a cookie: a browser drops a cookie over 4 KB without a word, and a view with long
-notes, a long description and many changed assumptions has a longer link; it also stays with the tab that signed
-in, and never goes to the server.
+Streamlit's sign-in callback always lands on the start page (`/`), without the link that held the view, so a visitor
+who edits a scenario and then signs in to save it would lose the edits. While someone is signed out, a small script
+remembers the address bar (which is always the view's share link) in the tab's session storage when the page is
+left; on the first run after signing in, the start page sends the browser back to that address once, unless the
+start page is that view already (a visitor who changed nothing): a second load would only flash the app and lose
+whatever they clicked in its first moment. Session storage, not a cookie: a browser drops a cookie over 4 KB without
+a word, and a view with long notes, a long description and many changed assumptions has a longer link; it also stays
+with the tab that signed in, and never goes to the server.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import streamlit as st
+
+from explorer import state
 
 #: The session-storage key that holds the view's address while the visitor is away at the provider's sign-in page.
 RETURN_KEY = "cj_return"
@@ -52,8 +57,12 @@ def remember_view() -> None:
     st.html(_REMEMBER_JS, unsafe_allow_javascript=True, width="content")
 
 
-def return_script(go: bool) -> str:
-    """The script that forgets the remembered address and, when `go`, sends the browser back to it once."""
+def return_script(go: bool, here: Mapping[str, str]) -> str:
+    """The script that forgets the remembered address and, when `go`, sends the browser back to it once.
+
+    `here` is the view this run writes into the address bar (at the run's end, after this script has run): when the
+    remembered address is the start page with those parameters, the browser stays, as it is already there.
+    """
     return f"""<script>
 (() => {{
   let saved = null;
@@ -62,7 +71,11 @@ def return_script(go: bool) -> str:
     sessionStorage.removeItem({json.dumps(RETURN_KEY)});
   }} catch (error) {{ return; }}
   const target = ({SAFE_TARGET_JS})(saved && saved.until > Date.now() ? saved.to : null);
-  if ({json.dumps(go)} && target && target !== "/") window.location.replace(target);
+  if (!{json.dumps(go)} || !target) return;
+  const url = new URL(target, location.origin);
+  const params = (search) => JSON.stringify([...new URLSearchParams(search).entries()].sort());
+  if (url.pathname === "/" && (!url.search || params(url.search) === params({json.dumps(urlencode(here))}))) return;
+  window.location.replace(target);
 }})();
 </script>"""
 
@@ -73,4 +86,4 @@ def return_to_view() -> None:
         return
     st.session_state[_DONE] = True
     go = not st.query_params.to_dict()  # the sign-in's landing page; a link with a view of its own is kept
-    st.html(return_script(go), unsafe_allow_javascript=True, width="content")
+    st.html(return_script(go, state.query_params()), unsafe_allow_javascript=True, width="content")

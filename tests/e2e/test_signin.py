@@ -77,6 +77,22 @@ def test_sign_in_keeps_the_view_shows_the_name_and_sign_out_ends_it(person_page:
     expect(sidebar).not_to_contain_text("Signed in as")
 
 
+def test_signing_in_from_the_view_the_start_page_shows_loads_the_app_once(person_page: Callable[[], Page]) -> None:
+    """Nothing changed before signing in: the landing start page is that view already, so it must not load again
+    (a second load flashes the app and loses a click made in its first moment)."""
+    page = person_page()
+    open_app(page, "/")
+    loads: list[str] = []
+    page.on("domcontentloaded", lambda loaded: loads.append(loaded.url))
+    sign_in(page, ALICE)
+    moved_to = press_on_slider(page, "Substance misuse")  # a run on this page, so a late second load is seen too
+    expect(page).to_have_url(re.compile(r"[?&]p=\d+"))
+    wait_idle(page)
+    app_loads = [url for url in loads if urlsplit(url).netloc == urlsplit(page.url).netloc]
+    assert len(app_loads) == 1, app_loads
+    assert stage_slider(page, "Substance misuse").get_attribute("aria-valuetext") == moved_to
+
+
 def long_view() -> tuple[dict[str, str], str]:
     """A share link as long as the app writes one: text that packs badly in the notes and the description, and
     overridden assumptions up to what a link may carry. Returns its parameters and the note."""
