@@ -27,7 +27,11 @@ _CODE = re.compile(r"^[A-Z0-9]{4,16}$")
 
 _INVITE = "cj_room_invite"
 _ACTIVE = "cj_room"
+#: What the last room action said: shown under the invitation when it came from there, else above the rooms box.
 _MESSAGE = "cj_room_message"
+_INVITE_MESSAGE = "cj_room_invite_message"
+#: The "Workshop rooms" box's key: its open state is kept in the session so that joining or opening a room folds it.
+_BOX = "cj_rooms_box"
 _CAPTURED = "cj_room_captured"
 _FORGET_COOKIE = "cj_room_forget_cookie"
 PRIVATE = "Only me"
@@ -81,24 +85,34 @@ def active_room(viewer: Viewer) -> Room | None:
     return next((room for room in storage.store().rooms(viewer) if room.code == code), None)
 
 
-def _join(viewer: Viewer, code: str) -> None:
+def _join(viewer: Viewer, code: str, message_key: str = _MESSAGE) -> None:
     try:
         room = storage.store().join_room(viewer, code)
     except NotFound:
-        st.session_state[_MESSAGE] = ("error", f"No workshop room has the code {code}. "
-                                               "Check it with the person who opened the room.", None)
+        st.session_state[message_key] = ("error", f"No workshop room has the code {code}. "
+                                                  "Check it with the person who opened the room.", None)
         return
     except ReadOnly as exc:
-        st.session_state[_MESSAGE] = ("error", exc.reason, None)
+        st.session_state[message_key] = ("error", exc.reason, None)
         return
-    st.session_state[_ACTIVE] = room.code
-    st.session_state[_MESSAGE] = ("success", f"You joined **{account.md_text(room.name)}**. Scenarios saved in it "
-                                             "are shared with everyone in the room.", None)
+    _done_in_box(room.code)
+    st.session_state[message_key] = ("success", f"You joined **{account.md_text(room.name)}**. Scenarios saved in "
+                                                "it are shared with everyone in the room.", None)
+
+
+def _done_in_box(code: str) -> None:
+    """A room joined or opened: make it the room saves go to, and fold the box.
+
+    The message above the box carries the code and link; left open, the box would keep Scenario, Area and Presenter
+    mode below a laptop's first screen for the rest of the workshop.
+    """
+    st.session_state[_ACTIVE] = code
+    st.session_state[_BOX] = False
 
 
 def _on_join_invite(viewer: Viewer, code: str) -> None:
     _forget_invite()
-    _join(viewer, code)
+    _join(viewer, code, _INVITE_MESSAGE)
 
 
 def _on_join_typed(viewer: Viewer, widget: str) -> None:
@@ -117,7 +131,7 @@ def _on_create(viewer: Viewer, widget: str) -> None:
         st.session_state[_MESSAGE] = ("error", exc.reason, None)
         return
     st.session_state[widget] = ""
-    st.session_state[_ACTIVE] = room.code
+    _done_in_box(room.code)
     st.session_state[_MESSAGE] = ("success", f"Room **{account.md_text(room.name)}** is open. Give the room its "
                                              f"code **{room.code}** or this join link:", room.code)
 
@@ -135,13 +149,23 @@ def draw_signed_out_invite() -> None:
     st.info(f"You are invited to workshop room **{code}**. Sign in first; you can join it straight after.")
 
 
-def draw(viewer: Viewer) -> None:
-    """The rooms block for a signed-in person (call inside the sidebar)."""
+def _show_message(key: str) -> None:
+    if message := st.session_state.pop(key, None):
+        kind, text, link_code = message
+        (st.success if kind == "success" else st.error)(text)
+        if link_code:
+            st.code(join_link(link_code), language=None, wrap_lines=True)
+
+
+def draw_invitation(viewer: Viewer) -> None:
+    """A signed-in person's invitation to a room, with Join room / Not now (call at the top of the sidebar).
+
+    At the top because it is what the person came for; the rooms block itself sits below the workshop controls.
+    """
     invite = capture_invite()
     if st.session_state.pop(_FORGET_COOKIE, False):
         _set_cookie("", 0)
-    rooms = storage.store().rooms(viewer)
-    if invite and any(room.code == invite for room in rooms):  # already a member: nothing to ask
+    if invite and any(room.code == invite for room in storage.store().rooms(viewer)):  # a member: nothing to ask
         _forget_invite()
         st.session_state[_ACTIVE] = invite
         invite = None
@@ -151,11 +175,17 @@ def draw(viewer: Viewer) -> None:
         join.button("Join room", key="cj_room_join_invite", type="primary", width="stretch",
                     on_click=_on_join_invite, args=(viewer, invite))
         later.button("Not now", key="cj_room_dismiss", width="stretch", on_click=_forget_invite)
-    if message := st.session_state.pop(_MESSAGE, None):
-        kind, text, link_code = message
-        (st.success if kind == "success" else st.error)(text)
-        if link_code:
-            st.code(join_link(link_code), language=None, wrap_lines=True)
+    _show_message(_INVITE_MESSAGE)
+
+
+def draw(viewer: Viewer) -> None:
+    """The rooms block for a signed-in person: where saves go, and the box to open or join a room.
+
+    Drawn below the workshop controls: it is used once at a workshop's start, and even folded it would push
+    Scenario, Area and Presenter mode off a laptop's first screen.
+    """
+    _show_message(_MESSAGE)
+    rooms = storage.store().rooms(viewer)
     options = {"": PRIVATE, **{room.code: f"Room: {room.name} ({room.code})" for room in rooms}}
     active = st.session_state.get(_ACTIVE) or ""
     if active not in options:
@@ -166,9 +196,9 @@ def draw(viewer: Viewer) -> None:
         st.selectbox("Save new scenarios for", list(options), format_func=options.get, key=key,
                      on_change=_on_target, args=(key,),
                      help="Only me: a scenario you save is private. A room: everyone who joined the room sees it.")
-    # Folded until opened: an invitation has its own Join button above, and an open box would push the scenario
-    # controls off a laptop's first screen for everyone who joins by link (the box keeps its state by its key).
-    with st.expander("Workshop rooms", key="cj_rooms_box"):
+    # Folded until opened, and again once a room is joined or opened (the message above it has the code and link).
+    # Tracking its state costs a run when it is opened or folded; that is what lets the app fold it.
+    with st.expander("Workshop rooms", key=_BOX, on_change="rerun"):
         if active:
             room = next(room for room in rooms if room.code == active)
             st.markdown(f"**{account.md_text(room.name)}** — code **{room.code}**. Join link:")
@@ -180,7 +210,6 @@ def draw(viewer: Viewer) -> None:
         st.text_input("New room's name", key=name, placeholder="e.g. Greater Manchester workshop", max_chars=200)
         st.button("Open a room", key="cj_room_create", width="stretch", on_click=_on_create, args=(viewer, name),
                   help="You get a short code and a join link for the room; scenarios saved in it are shared.")
-
 
 
 def save_room() -> str | None:

@@ -13,7 +13,7 @@ from cjcore.areas import AREA_KEYS, get_area
 from cjcore.changes import all_changes, policy_changes
 from cjcore.scenario_io import builtin_scenarios, load_scenario
 from cjcore.store import ScenarioInfo
-from explorer import account, state, storage
+from explorer import account, rooms, state, storage
 from explorer.safe_text import md
 from explorer.theme import SELECT_SHOWS_CHARS
 from explorer.urlstate import SAVED_PREFIX, left_out, parse_saved_key, saved_key
@@ -114,7 +114,7 @@ def draw() -> st.delta_generator.DeltaGenerator:
     """Draw the shared controls; returns a slot for the share link (filled once the page is known)."""
     sc = state.scenario()
     with st.sidebar:
-        account.draw()
+        signed_in = account.draw()
         options = scenario_options()
         loaded = state.saved_origin()
         current = f"{SAVED_PREFIX}{loaded[0]}" if loaded else state.origin_key()
@@ -138,7 +138,10 @@ def draw() -> st.delta_generator.DeltaGenerator:
         key = state.widget_key("sb_presenter")
         st.toggle("Presenter mode", value=state.presenter(), key=key, on_change=_on_presenter_change, args=(key,),
                   help="Large type and charts for a projector; hides editing chrome.")
-        return st.container()
+        slot = st.container()
+        if signed_in is not None:  # used once at a workshop's start: below the controls used all through it
+            rooms.draw(signed_in)
+        return slot
 
 
 def finish(slot: st.delta_generator.DeltaGenerator, url_path: str, params: dict[str, str] | None = None) -> None:

@@ -150,6 +150,13 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
     code = open_room(alice, "Leeds workshop")
     join_link = re.compile(rf"^http://127\.0\.0\.1:\d+/\?room={code}$")
     expect(alice.locator(SIDEBAR).get_by_text(join_link).first).to_be_visible()
+    # The box folds once the room is open (the message above it has the code and link), and the rooms block sits
+    # below the workshop controls: scrolled back up, the sidebar's first screen has Scenario to Undo.
+    expect(alice.locator(SIDEBAR).get_by_role("textbox", name="New room's name")).not_to_be_visible()
+    alice.locator(SIDEBAR_CONTENT).evaluate("content => content.scrollTo(0, 0)")
+    for control in (combobox(alice, "Scenario"), combobox(alice, "Area"),
+                    alice.locator(SIDEBAR).get_by_role("button", name="Undo")):
+        expect(control).to_be_in_viewport()
 
     bob = person_page()
     open_app(bob, f"/?room={code}")
@@ -168,6 +175,7 @@ def test_an_invitation_opened_before_signing_in_waits_for_the_sign_in(person_pag
 
 
 WARNING = '[data-testid="stAlertContentWarning"]'
+SIDEBAR_CONTENT = '[data-testid="stSidebarContent"]'
 
 
 def save_as_new(page: Page, title: str) -> str:
@@ -258,6 +266,7 @@ def test_a_private_scenario_stays_private_and_a_room_shares_on_purpose(person_pa
     bob_sidebar.get_by_role("button", name="Join", exact=True).click()
     expect(bob_sidebar).to_contain_text("You joined Isolation workshop")
     wait_idle(bob)
+    expect(bob_sidebar.get_by_role("textbox", name="Room code")).not_to_be_visible()  # folded after joining
 
     expect(combobox(alice, "Save new scenarios for")).to_have_value(f"Room: Isolation workshop ({code})")
     save_as_new(alice, room_title)
