@@ -296,6 +296,19 @@ def control(scenario: Scenario, p: Params, horizon: int) -> np.ndarray:
     return np.stack(rows)
 
 
+def reversal_luck(p: Params, n_functions: int) -> np.ndarray:
+    """The uniforms (draws, F) that draw each function's reversal year (3.19), shared by every scenario of the run.
+
+    Reversals are mostly national decisions that reach a whole deal: in the share `reversal_common_share` of the
+    draws every function takes the same uniform (the riskier stages are reversed first, one stage's functions
+    together), in the others each its own. Each function's chance of reversal is the same either way; independent
+    luck alone would make a whole deal failing look rarer than it is.
+    """
+    own = p.uniforms("reversal", (n_functions,))
+    whole_deal = p.uniforms("reversal_whole_deal", (1,)) < p.scalar("reversal_common_share")
+    return np.where(whole_deal, p.uniforms("reversal_common", (1,)), own)
+
+
 def reversal_hazard(scenario: Scenario, p: Params, stage: str) -> float:
     """Yearly chance that a function's arrangements at `stage` stall or are reversed by national policy.
 
@@ -347,7 +360,7 @@ def transition(scenario: Scenario, p: Params, horizon: int) -> Transition:
     alive[0] = (1 - hazard) ** exposed
     reversed_now[0] = np.where(at_risk, (1 - hazard) ** np.maximum(exposed - 1, 0) * hazard, 0.0)
     if p.n > 1:
-        luck = p.uniforms("reversal", (len(stages),))  # (draws, F), the same for every scenario of the run
+        luck = reversal_luck(p, len(stages))  # (draws, F), the same for every scenario of the run
         with np.errstate(divide="ignore", invalid="ignore"):  # hazard 0: never reversed; hazard 1: at once
             survived = np.where(hazard.T > 0, np.floor(np.log1p(-luck) / np.log1p(-hazard.T)), np.inf)
         year_reversed = start + survived  # (draws, F)
@@ -489,7 +502,7 @@ def _variant_inputs(scenarios: Sequence[Scenario], p: Params, horizon: int, offe
     alive[:, :, 0] = (1 - hazard) ** exposed
     reversed_now[:, :, 0] = np.where(at_risk, (1 - hazard) ** np.maximum(exposed - 1, 0) * hazard, 0.0)
     if p.n > 1:
-        luck = p.uniforms("reversal", (n_f,))  # (draws, F), the same for every scenario of the run
+        luck = reversal_luck(p, n_f)  # (draws, F), the same for every scenario of the run
         hazard_t = hazard[:, None, :]  # (V, 1, F)
         with np.errstate(divide="ignore", invalid="ignore"):  # hazard 0: never reversed; hazard 1: at once
             survived = np.where(hazard_t > 0, np.floor(np.log1p(-luck) / np.log1p(-hazard_t)), np.inf)

@@ -1358,15 +1358,22 @@ def committed_money(h: Hand, ch: Checks, w: Callable[[str], None]) -> None:
 def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None]) -> None:
     """How the uncertainty draws reverse each function: one reversal year per draw, by hand from the uniforms."""
     p = unc.params
-    luck = p.uniforms("reversal", (len(FUNCTION_KEYS),))  # the run's own uniforms: an input, like the register
-    parts = []
+    # The run's own uniforms are an input, like the register: each function's own, and per draw whether the whole
+    # deal shares one (the first below the common share) and that shared one.
+    own = p.uniforms("reversal", (len(FUNCTION_KEYS),))
+    whole, common = p.uniforms("reversal_whole_deal", (1,)), p.uniforms("reversal_common", (1,))
+    rho = h.v("reversal_common_share")
+    shared = [float(whole[d, 0]) < rho for d in range(DRAWS)]
+    parts, reversed_by_draw = [], []
     for j, f in enumerate(FUNCTION_KEYS):
         fn = h.fn[f]
         if not fn["placed"] or fn["hazard"] <= 0:
             continue
         hz = fn["hazard"]
-        first_reversed = [h.start + (math.floor(math.log1p(-float(luck[d, j])) / math.log1p(-hz)) if hz < 1 else 0)
+        luck = [float(common[d, 0]) if shared[d] else float(own[d, j]) for d in range(DRAWS)]
+        first_reversed = [h.start + (math.floor(math.log1p(-luck[d]) / math.log1p(-hz)) if hz < 1 else 0)
                           for d in range(DRAWS)]
+        reversed_by_draw.append([yr <= h.H - 1 for yr in first_reversed])
         alive_years = [sum(1 for t in range(h.H) if h.start <= t < yr) for yr in first_reversed]
         within = sum(1 for yr in first_reversed if yr <= h.H - 1)
         yearly = p[f"stage.{fn['stage']}.governance_cost_gbp_m"]
@@ -1381,12 +1388,16 @@ def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None
                      f"expected 1 − (1 − z)^{max(0, h.H - h.start)} = {pct(expected)})")
     if not parts:
         return
+    all_gone = sum(1 for d in range(DRAWS) if all(gone[d] for gone in reversed_by_draw))
     w("\nIn the draws a reversal is drawn rather than averaged: each function's arrangements are reversed in year "
-      "index a* + ⌊ln(1 − u) / ln(1 − z)⌋ for a uniform u from the run's own stream (`Params.uniforms(\"reversal\")`,"
-      " the same for every scenario of one run), and from then on deliver nothing and cost no governance; that "
-      "year's disruption is the stage's whole share D. By hand from the same uniforms, the arrangements are "
-      f"reversed within the {h.H}-year horizon for " + join(parts) + " (the script checks each function's governance "
-      "cost and years in place, summed over the draws, against the engine's).\n")
+      "index a* + ⌊ln(1 − u) / ln(1 − z)⌋ for a uniform u from the run's own streams (the same for every scenario "
+      "of one run), and from then on deliver nothing and cost no governance; that year's disruption is the stage's "
+      f"whole share D. In a draw whose `reversal_whole_deal` uniform is below `reversal_common_share` {rho:g} "
+      f"({sum(shared)} of the {DRAWS:,} draws here) every function takes the draw's one `reversal_common` uniform; "
+      "in the others each takes its own from `reversal`. By hand from the same uniforms, the arrangements are "
+      f"reversed within the {h.H}-year horizon for " + join(parts) + f"; every placed function is reversed within it "
+      f"in {all_gone} draws ({pct(all_gone / DRAWS)}). The script checks each function's governance cost and years "
+      "in place, summed over the draws, against the engine's.\n")
 
 
 def derivation(h: Hand, ch: Checks, w: Callable[[str], None]) -> None:
