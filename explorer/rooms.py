@@ -103,8 +103,8 @@ def _join(viewer: Viewer, code: str, message_key: str = _MESSAGE) -> None:
 def _done_in_box(code: str) -> None:
     """A room joined or opened: make it the room saves go to, and fold the box.
 
-    The message above the box carries the code and link; left open, the box would keep Scenario, Area and Presenter
-    mode below a laptop's first screen for the rest of the workshop.
+    The message just above the box has the code and link (under the invitation, after Join room); the open box
+    would repeat them under it.
     """
     st.session_state[_ACTIVE] = code
     st.session_state[_BOX] = False
