@@ -1362,8 +1362,8 @@ def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None
     # deal shares one (the first below the common share) and that shared one.
     own = p.uniforms("reversal", (len(FUNCTION_KEYS),))
     whole, common = p.uniforms("reversal_whole_deal", (1,)), p.uniforms("reversal_common", (1,))
-    rho = h.v("reversal_common_share")
-    shared = [float(whole[d, 0]) < rho for d in range(DRAWS)]
+    gamma = h.v("reversal_common_share")
+    shared = [float(whole[d, 0]) < gamma for d in range(DRAWS)]
     parts, reversed_by_draw = [], []
     for j, f in enumerate(FUNCTION_KEYS):
         fn = h.fn[f]
@@ -1375,7 +1375,7 @@ def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None
                           for d in range(DRAWS)]
         reversed_by_draw.append([yr <= h.H - 1 for yr in first_reversed])
         alive_years = [sum(1 for t in range(h.H) if h.start <= t < yr) for yr in first_reversed]
-        within = sum(1 for yr in first_reversed if yr <= h.H - 1)
+        within = sum(reversed_by_draw[-1])
         yearly = p[f"stage.{fn['stage']}.governance_cost_gbp_m"]
         by_hand = sum(float(yearly[d + 1]) * sum(1 for t in range(h.H) if h.start <= t < first_reversed[d])
                       for d in range(DRAWS))
@@ -1392,7 +1392,7 @@ def reversal_draws(h: Hand, unc: engine.Run, ch: Checks, w: Callable[[str], None
     w("\nIn the draws a reversal is drawn rather than averaged: each function's arrangements are reversed in year "
       "index a* + ⌊ln(1 − u) / ln(1 − z)⌋ for a uniform u from the run's own streams (the same for every scenario "
       "of one run), and from then on deliver nothing and cost no governance; that year's disruption is the stage's "
-      f"whole share D. In a draw whose `reversal_whole_deal` uniform is below `reversal_common_share` {rho:g} "
+      f"whole share D. In a draw whose `reversal_whole_deal` uniform is below `reversal_common_share` {gamma:g} "
       f"({sum(shared)} of the {DRAWS:,} draws here) every function takes the draw's one `reversal_common` uniform; "
       "in the others each takes its own from `reversal`. By hand from the same uniforms, the arrangements are "
       f"reversed within the {h.H}-year horizon for " + join(parts) + f"; every placed function is reversed within it "
